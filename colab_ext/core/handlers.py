@@ -1,0 +1,70 @@
+"""The one base class of every colab-ext REST handler."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from jupyter_server.base.handlers import APIHandler
+from jupyter_server.extension.handler import ExtensionHandlerMixin
+from tornado import web
+
+from .errors import BadRequest, ColabError
+
+
+class ColabHandler(ExtensionHandlerMixin, APIHandler):  # type: ignore[misc]
+    """Authenticated JSON handler. Subclasses set ``auth_resource`` and decorate every method
+    with ``@web.authenticated`` and ``@authorized``.
+
+    Errors always leave as ``{"message": ...}`` JSON that a person can act on. Unexpected ones are
+    logged here with their traceback and a reference, and the browser sees only the reference:
+    a traceback tells a user nothing and may leak paths or secrets.
+    """
+
+    auth_resource = "colab"
+
+    def json_body(self) -> dict[str, Any]:
+        """The request body as a JSON object, or a 400 that says what is wrong with it."""
+        try:
+            body = json.loads(self.request.body or b"{}")
+        except ValueError as error:
+            raise BadRequest(f"The request body is not valid JSON: {error}.") from None
+        if not isinstance(body, dict):
+            raise BadRequest("The request body must be a JSON object.")
+        return body
+
+    def write_json(self, payload: Any, status: int = 200) -> None:
+        """Send ``payload`` as JSON."""
+        self.set_status(status)
+        self.finish(json.dumps(payload, default=str))
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        """Turn any failure into ``{"message", "reason"}`` JSON, never a traceback."""
+        exc_info = kwargs.get("exc_info")
+        error = exc_info[1] if exc_info else None
+        if isinstance(error, ColabError):
+            status_code, message = error.status, error.message
+        elif isinstance(error, web.HTTPError):
+            template = error.log_message or error.reason or self._reason
+            message = template % error.args if error.log_message and error.args else template
+        elif error is not None:
+            reference = uuid.uuid4().hex[:8]
+            self.log.error("colab-ext internal error (ref %s)", reference, exc_info=exc_info)
+            status_code = 500
+            message = (
+                f"colab-ext hit an unexpected error (reference {reference}). "
+                "The server log has the details."
+            )
+        else:
+            message = self._reason
+        self.set_status(status_code)
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps({"message": message, "reason": self._reason}))
+
+    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
+        """Expected, user-facing errors are not server faults: log them in one line, no traceback."""
+        if isinstance(value, ColabError):
+            self.log.info("colab-ext %s %s: %s", self.request.method, self.request.path, value)
+            return
+        super().log_exception(typ, value, tb)

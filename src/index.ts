@@ -1,0 +1,10 @@
+/**
+ * colab-ext: the plugins, one per feature. Each feature's code lives in its own folder.
+ */
+import { JupyterFrontEndPlugin } from '@jupyterlab/application';
+
+import { runtimePlugin } from './runtime/plugin';
+
+const plugins: JupyterFrontEndPlugin<any>[] = [runtimePlugin];
+
+export default plugins;

@@ -1,0 +1,78 @@
+/**
+ * The one way the frontend calls colab-ext's server routes, all under `<base_url>/colab/`.
+ */
+import { URLExt } from '@jupyterlab/coreutils';
+import { ServerConnection } from '@jupyterlab/services';
+
+/** Every colab-ext route lives below this segment of the server's base URL. */
+export const API_PREFIX = 'colab';
+
+/**
+ * A failed call, carrying the server's message (written for a person) and the HTTP status.
+ */
+export class ColabApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string
+  ) {
+    super(message);
+    this.name = 'ColabApiError';
+  }
+}
+
+/** The full URL of a colab-ext route, following the server's base URL (as under JupyterHub). */
+export function colabUrl(
+  endPoint: string,
+  settings: ServerConnection.ISettings = ServerConnection.makeSettings()
+): string {
+  return URLExt.join(settings.baseUrl, API_PREFIX, endPoint);
+}
+
+/**
+ * Call a colab-ext route and return its JSON answer.
+ *
+ * @throws {ColabApiError} with the server's message when the answer is not a success, or a
+ *   message saying the server could not be reached.
+ */
+export async function requestAPI<T>(
+  endPoint: string,
+  init: RequestInit = {},
+  settings: ServerConnection.ISettings = ServerConnection.makeSettings()
+): Promise<T> {
+  let response: Response;
+  try {
+    response = await ServerConnection.makeRequest(
+      colabUrl(endPoint, settings),
+      init,
+      settings
+    );
+  } catch (error) {
+    throw new ColabApiError(
+      0,
+      `The Jupyter server could not be reached (${String(error)}). Check that it is still running.`
+    );
+  }
+  const text = await response.text();
+  let data: unknown = null;
+  if (text.length > 0) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = text;
+    }
+  }
+  if (!response.ok) {
+    throw new ColabApiError(response.status, errorMessage(response, data));
+  }
+  return data as T;
+}
+
+function errorMessage(response: Response, data: unknown): string {
+  if (data && typeof data === 'object' && 'message' in data) {
+    const message = (data as { message: unknown }).message;
+    if (typeof message === 'string' && message.length > 0) {
+      return message;
+    }
+  }
+  return `The server answered ${response.status} ${response.statusText}.`.trim();
+}

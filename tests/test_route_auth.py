@@ -1,0 +1,58 @@
+"""Every colab-ext route refuses a request that carries no credentials."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.routes import methods_of, sample_url
+
+#: Routes that may answer without the server's authentication. Only share-link pages may be here,
+#: by name, and they check their own scoped tokens instead.
+ALLOWED_UNAUTHENTICATED: set[str] = set()
+
+# A matching xsrf cookie and header, so that a POST is refused for lacking authentication and not
+# merely for lacking an xsrf token (which would hide a handler that forgot @web.authenticated).
+XSRF = "deadbeef"
+
+
+@pytest.fixture(params=[False, True], ids=["server-refuses-unauthenticated", "server-default"])
+def jp_server_config(request: pytest.FixtureRequest) -> dict[str, Any]:
+    # With allow_unauthenticated_access off, jupyter_server itself refuses anonymous requests.
+    # Its default is on, and then only our own decorators stand guard: check both.
+    return {
+        "ServerApp": {
+            "jpserver_extensions": {"colab_ext": True},
+            "allow_unauthenticated_access": request.param,
+        }
+    }
+
+
+async def test_there_are_routes_to_check(colab_routes: list[tuple[str, type]]) -> None:
+    assert any(pattern.endswith("/colab/runtime/about") for pattern, _ in colab_routes)
+
+
+async def test_every_route_refuses_unauthenticated_requests(
+    colab_routes: list[tuple[str, type]], http_server_client: Any
+) -> None:
+    answered = []
+    for pattern, handler in colab_routes:
+        if handler.__name__ in ALLOWED_UNAUTHENTICATED:
+            continue
+        for method in methods_of(handler):
+            response = await http_server_client.fetch(
+                sample_url(pattern),
+                method=method.upper(),
+                body=b"{}" if method in ("post", "put", "patch") else None,
+                headers={"Cookie": f"_xsrf={XSRF}", "X-XSRFToken": XSRF},
+                raise_error=False,
+            )
+            if response.code != 403:
+                answered.append(f"{method.upper()} {pattern} -> {response.code}")
+    assert answered == [], "routes that answered without authentication:\n" + "\n".join(answered)
+
+
+async def test_a_valid_token_is_accepted(jp_fetch: Any) -> None:
+    response = await jp_fetch("colab", "runtime", "about")
+    assert response.code == 200
