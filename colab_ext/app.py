@@ -29,10 +29,12 @@ class ColabExt(ExtensionApp):
 
     def initialize_settings(self) -> None:
         """Build the services that the features' handlers share."""
+        server = self.serverapp
+        assert server is not None, "initialize_settings runs after the server is linked"
         self.runtime_facts = runtime.RuntimeFacts(
-            kernel_manager=self.serverapp.kernel_manager,
-            session_manager=self.serverapp.session_manager,
-            kernel_spec_manager=self.serverapp.kernel_spec_manager,
+            kernel_manager=server.kernel_manager,
+            session_manager=server.session_manager,
+            kernel_spec_manager=server.kernel_spec_manager,
             nvml_timeout=self.nvml_timeout,
         )
 

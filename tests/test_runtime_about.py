@@ -76,7 +76,10 @@ def test_no_driver_library_at_all() -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("LD_LIBRARY_PATH", "LD_PRELOAD")}
     out = subprocess.run(
         [sys.executable, "-c", "from colab_ext.core.nvml import probe_gpus; print(probe_gpus())"],
-        env=env, capture_output=True, text=True, check=True,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert "driver_present=False" in out
     assert "No NVIDIA driver is installed." in out
@@ -84,9 +87,12 @@ def test_no_driver_library_at_all() -> None:
 
 async def test_lists_running_kernels_with_their_notebooks(jp_fetch: Any, nvml: Any) -> None:
     response = await jp_fetch(
-        "api", "sessions", method="POST",
-        body=json.dumps({"path": "work/analysis.ipynb", "type": "notebook",
-                         "kernel": {"name": "python3"}}),
+        "api",
+        "sessions",
+        method="POST",
+        body=json.dumps(
+            {"path": "work/analysis.ipynb", "type": "notebook", "kernel": {"name": "python3"}}
+        ),
     )
     session = json.loads(response.body)
     try:

@@ -1,8 +1,9 @@
 """Running calls that may block (drivers, system probes) off the event loop, with a deadline.
 
 A slow or hung driver must never stall JupyterLab: the call runs in a small thread pool of its own,
-and the caller gets :class:`~colab_ext.core.errors.Unavailable` when the deadline passes. A call that
-never returns keeps its worker, which is why the pool is separate from the loop's default executor.
+and the caller gets :class:`~colab_ext.core.errors.Unavailable` when the deadline passes.
+A call that never returns keeps its worker, which is why the pool is separate from the
+loop's default executor.
 """
 
 from __future__ import annotations

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 
 class ColabError(Exception):
-    """A failure the user should see as is. Services raise it; the base handler turns it into JSON."""
+    """A failure the user should see as is.
+
+    Services raise it; the base handler turns it into JSON.
+    """
 
     status = 500
 
@@ -28,12 +31,12 @@ class NotFound(ColabError):
 
 
 class Conflict(ColabError):
-    """The request clashes with the current state (for example a file changed meanwhile)."""
+    """The request clashes with the current state (say, a file changed meanwhile)."""
 
     status = 409
 
 
 class Unavailable(ColabError):
-    """Something outside the server (a driver, a remote service) did not answer in time or at all."""
+    """Something outside the server (a driver, a remote service) did not answer in time."""
 
     status = 503

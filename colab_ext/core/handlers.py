@@ -13,7 +13,7 @@ from tornado import web
 from .errors import BadRequest, ColabError
 
 
-class ColabHandler(ExtensionHandlerMixin, APIHandler):  # type: ignore[misc]
+class ColabHandler(ExtensionHandlerMixin, APIHandler):
     """Authenticated JSON handler. Subclasses set ``auth_resource`` and decorate every method
     with ``@web.authenticated`` and ``@authorized``.
 
@@ -63,7 +63,7 @@ class ColabHandler(ExtensionHandlerMixin, APIHandler):  # type: ignore[misc]
         self.finish(json.dumps({"message": message, "reason": self._reason}))
 
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
-        """Expected, user-facing errors are not server faults: log them in one line, no traceback."""
+        """User-facing errors are not server faults: log them in one line, no traceback."""
         if isinstance(value, ColabError):
             self.log.info("colab-ext %s %s: %s", self.request.method, self.request.path, value)
             return

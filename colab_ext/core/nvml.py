@@ -41,7 +41,9 @@ def probe_gpus() -> GpuProbe:
         except pynvml.NVMLError_LibraryNotFound:
             return GpuProbe(driver_present=False, problem="No NVIDIA driver is installed.")
         except pynvml.NVMLError as error:
-            return GpuProbe(driver_present=False, problem=f"The NVIDIA driver did not start: {error}.")
+            return GpuProbe(
+                driver_present=False, problem=f"The NVIDIA driver did not start: {error}."
+            )
         try:
             version = _text(pynvml.nvmlSystemGetDriverVersion())
             count = pynvml.nvmlDeviceGetCount()
@@ -51,6 +53,8 @@ def probe_gpus() -> GpuProbe:
             ]
             return GpuProbe(driver_present=True, driver_version=version, gpu_names=names)
         except pynvml.NVMLError as error:
-            return GpuProbe(driver_present=True, problem=f"The NVIDIA driver failed to answer: {error}.")
+            return GpuProbe(
+                driver_present=True, problem=f"The NVIDIA driver failed to answer: {error}."
+            )
         finally:
             pynvml.nvmlShutdown()

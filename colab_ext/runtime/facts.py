@@ -16,6 +16,7 @@ from ..core.blocking import call_with_deadline
 from ..core.errors import Unavailable
 from ..core.nvml import probe_gpus
 
+
 def _package_version(name: str) -> str | None:
     try:
         return version(name)
@@ -56,9 +57,16 @@ class RuntimeFacts:
     async def about(self) -> dict[str, Any]:
         """The whole "About this runtime" payload (see ``openapi.yaml``: ``AboutRuntime``)."""
         try:
-            gpu = asdict(await call_with_deadline("The NVIDIA driver", probe_gpus, self.nvml_timeout))
+            gpu = asdict(
+                await call_with_deadline("The NVIDIA driver", probe_gpus, self.nvml_timeout)
+            )
         except Unavailable as error:
-            gpu = {"driver_present": False, "driver_version": None, "gpu_names": [], "problem": str(error)}
+            gpu = {
+                "driver_present": False,
+                "driver_version": None,
+                "gpu_names": [],
+                "problem": str(error),
+            }
         gpu["gpu_count"] = len(gpu["gpu_names"])
         server_started = psutil.Process().create_time()
         return {

@@ -14,7 +14,7 @@ class AboutRuntimeHandler(ColabHandler):
 
     auth_resource = "colab.runtime"
 
-    def initialize(self, name: str, facts: RuntimeFacts) -> None:  # type: ignore[override]
+    def initialize(self, name: str, facts: RuntimeFacts) -> None:
         super().initialize(name)
         self.facts = facts
 

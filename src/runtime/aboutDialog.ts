@@ -65,9 +65,11 @@ class AboutRuntimeBody extends Widget {
           formatBytes(about.memory_total_bytes)
         ],
         ['gpu', trans.__('GPUs'), describeGpus(about.gpu)],
-        ...about.gpu.gpu_names.map(
-          (name, index): Fact => [`gpu-${index}`, `GPU ${index}`, name]
-        ),
+        ...about.gpu.gpu_names.map((name, index): Fact => [
+          `gpu-${index}`,
+          `GPU ${index}`,
+          name
+        ]),
         [
           'server_uptime_s',
           trans.__('Server uptime'),

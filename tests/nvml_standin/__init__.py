@@ -16,8 +16,18 @@ def build(out_dir: Path) -> Path:
     library = out_dir / "libnvidia-ml.so.1"
     if not library.exists() or library.stat().st_mtime < SOURCE.stat().st_mtime:
         subprocess.run(
-            ["gcc", "-shared", "-fPIC", "-O1", "-Wall", "-Werror",
-             "-Wl,-soname,libnvidia-ml.so.1", "-o", str(library), str(SOURCE)],
+            [
+                "gcc",
+                "-shared",
+                "-fPIC",
+                "-O1",
+                "-Wall",
+                "-Werror",
+                "-Wl,-soname,libnvidia-ml.so.1",
+                "-o",
+                str(library),
+                str(SOURCE),
+            ],
             check=True,
         )
     return library

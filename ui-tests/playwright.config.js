@@ -1,0 +1,38 @@
+/**
+ * Galata drives a real JupyterLab in Debian's Chromium (Playwright's own browser downloads are not
+ * available on these machines). CHROMIUM_PATH overrides where Chromium is.
+ */
+const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
+
+module.exports = {
+  ...baseConfig,
+  outputDir: 'test-results',
+  reporter: [['list'], ['html', { open: 'never' }]],
+  retries: process.env.CI ? 1 : 0,
+  timeout: 90000,
+  use: {
+    ...baseConfig.use,
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync'
+      ]
+    },
+    trace: 'retain-on-failure',
+    // Video needs Playwright's own ffmpeg download, which these machines cannot fetch.
+    video: 'off'
+  },
+  webServer: {
+    command: 'jlpm start',
+    url: 'http://localhost:8888/lab',
+    timeout: 120 * 1000,
+    reuseExistingServer: !process.env.CI
+  }
+};
