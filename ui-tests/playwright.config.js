@@ -4,6 +4,9 @@
  */
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
+// COLAB_EXT_UI_PORT lets two checkouts run their browser tests side by side.
+const port = process.env.COLAB_EXT_UI_PORT || '8888';
+
 module.exports = {
   ...baseConfig,
   outputDir: 'test-results',
@@ -12,6 +15,7 @@ module.exports = {
   timeout: 90000,
   use: {
     ...baseConfig.use,
+    baseURL: `http://localhost:${port}`,
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
       args: [
@@ -31,7 +35,7 @@ module.exports = {
   },
   webServer: {
     command: 'jlpm start',
-    url: 'http://localhost:8888/lab',
+    url: `http://localhost:${port}/lab`,
     timeout: 120 * 1000,
     reuseExistingServer: !process.env.CI
   }

@@ -36,9 +36,12 @@ test.describe('Runtime menu', () => {
     } else {
       await expect(fact('gpu')).toHaveText(facts.gpu.problem);
     }
-    const kernelRow = dialog.locator('.jp-colab-AboutRuntime-kernels tbody tr', {
-      hasText: 'about-runtime.ipynb'
-    });
+    const kernelRow = dialog.locator(
+      '.jp-colab-AboutRuntime-kernels tbody tr',
+      {
+        hasText: 'about-runtime.ipynb'
+      }
+    );
     await expect(kernelRow).toHaveCount(1);
 
     const shot = testInfo.outputPath('about-runtime.png');
@@ -47,6 +50,16 @@ test.describe('Runtime menu', () => {
 
     await page.getByRole('button', { name: 'Close' }).click();
     await expect(dialog).toHaveCount(0);
+
+    // The same dialog in the dark theme: every colour comes from JupyterLab's variables.
+    await page.theme.setDarkTheme();
+    await page.menu.clickMenuItem('Runtime>About this runtime');
+    await expect(dialog).toBeVisible();
+    const dark = testInfo.outputPath('about-runtime-dark.png');
+    await page.locator('.jp-Dialog-content').screenshot({ path: dark });
+    await testInfo.attach('about-runtime-dark', { path: dark });
+    await page.getByRole('button', { name: 'Close' }).click();
+    await page.theme.setLightTheme();
   });
 
   test('the Runtime menu sits in the menu bar with its items', async ({
