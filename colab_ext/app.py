@@ -1,14 +1,22 @@
-"""The server extension: gathers each feature's services and routes, and nothing else."""
+"""The server extension: builds the shared services, asks each feature for its routes, and
+nothing else. A feature is a module with ``setup(app) -> list[Route]``; its admin settings are a
+``Configurable`` mixin that :class:`ColabExt` inherits, so all of them read ``c.ColabExt.<name>``.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
 
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Float
 
 from . import runtime
 from ._version import __version__
+from .core.routing import Route
+from .runtime.kernels import KernelDirectory
+
+#: Every feature, in the order its routes are registered.
+FEATURES = [runtime]
 
 
 class ColabExt(ExtensionApp):
@@ -17,7 +25,6 @@ class ColabExt(ExtensionApp):
     name = "colab_ext"
     description = "Colab's conveniences for JupyterLab: runtimes, resources, Drive, GitHub, shell."
     version = __version__
-    # The frontend is a prebuilt labextension; this app serves no pages of its own.
     load_other_extensions = True
 
     nvml_timeout = Float(
@@ -28,18 +35,28 @@ class ColabExt(ExtensionApp):
     )
 
     def initialize_settings(self) -> None:
-        """Build the services that the features' handlers share."""
+        """Build the shared services, then each feature's own."""
         server = self.serverapp
         assert server is not None, "initialize_settings runs after the server is linked"
-        self.runtime_facts = runtime.RuntimeFacts(
-            kernel_manager=server.kernel_manager,
-            session_manager=server.session_manager,
-            kernel_spec_manager=server.kernel_spec_manager,
-            nvml_timeout=self.nvml_timeout,
-        )
+        #: The one service that knows each kernel's notebook, processes and environment.
+        self.kernels = KernelDirectory(server.kernel_manager, server.session_manager)
+        self._on_stop: list[Callable[[], Awaitable[None]]] = []
+        self._routes: list[Route] = []
+        for feature in FEATURES:
+            self._routes += feature.setup(self)
 
     def initialize_handlers(self) -> None:
         """Register every feature's routes, each under ``<base_url>/colab/``."""
-        handlers: list[tuple[str, Any, dict[str, Any]]] = []
-        handlers += runtime.routes(self.runtime_facts)
-        self.handlers.extend(handlers)
+        self.handlers.extend(self._routes)
+
+    def on_stop(self, callback: Callable[[], Awaitable[None]]) -> None:
+        """Have ``callback`` run when the server stops (unmount, kill commands, stop samplers)."""
+        self._on_stop.append(callback)
+
+    async def stop_extension(self) -> None:
+        """Run the features' clean-ups, last registered first."""
+        for callback in reversed(self._on_stop):
+            try:
+                await callback()
+            except Exception:
+                self.log.exception("colab-ext: a clean-up step failed on shutdown")

@@ -23,7 +23,11 @@ def nvml_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def nvml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., None]]:
-    """Set what the stand-in driver reports for this test: ``nvml(gpus=[...], init=0, ...)``."""
+    """Set what the stand-in driver reports for this test: ``nvml(gpus=[...], procs=[...])``.
+
+    See ``tests/nvml_standin/__init__.py`` for every option. Kernels started by the test's server
+    load the same stand-in (``LD_LIBRARY_PATH``) and read the same file.
+    """
     monkeypatch.setenv("NVML_STANDIN_CONFIG", str(tmp_path / "nvml.conf"))
 
     def configure(**settings: Any) -> None:

@@ -1,7 +1,9 @@
 """A short, safe look at the NVIDIA driver through NVML (nvidia-ml-py).
 
 These functions block and may hang with a broken driver: call them through
-:func:`colab_ext.core.blocking.call_with_deadline`, never on the event loop.
+:func:`colab_ext.core.blocking.call_with_deadline`, never on the event loop. The resources
+feature samples much more (utilisation, power, processes); this is the inventory every feature
+may need (About, the runtime-type picker).
 """
 
 from __future__ import annotations
@@ -12,7 +14,18 @@ from dataclasses import dataclass, field
 import pynvml
 
 # NVML's init/shutdown are reference counted, but pynvml's module state is not thread safe.
-_lock = threading.Lock()
+nvml_lock = threading.Lock()
+
+
+@dataclass
+class GpuDevice:
+    """One GPU as the driver lists it."""
+
+    index: int
+    name: str
+    uuid: str
+    memory_total_bytes: int | None
+    memory_used_bytes: int | None
 
 
 @dataclass
@@ -21,21 +34,39 @@ class GpuProbe:
 
     driver_present: bool
     driver_version: str | None = None
-    gpu_names: list[str] = field(default_factory=list)
+    devices: list[GpuDevice] = field(default_factory=list)
     problem: str | None = None
 
     @property
-    def gpu_count(self) -> int:
-        return len(self.gpu_names)
+    def gpu_names(self) -> list[str]:
+        return [device.name for device in self.devices]
 
 
 def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
 
 
+def _device(index: int) -> GpuDevice:
+    handle = pynvml.nvmlDeviceGetHandleByIndex(index)
+    total: int | None
+    used: int | None
+    try:
+        memory = pynvml.nvmlDeviceGetMemoryInfo(handle)
+        total, used = int(memory.total), int(memory.used)
+    except pynvml.NVMLError:  # e.g. "not supported" on some MIG set-ups: still list the GPU
+        total = used = None
+    return GpuDevice(
+        index=index,
+        name=_text(pynvml.nvmlDeviceGetName(handle)),
+        uuid=_text(pynvml.nvmlDeviceGetUUID(handle)),
+        memory_total_bytes=total,
+        memory_used_bytes=used,
+    )
+
+
 def probe_gpus() -> GpuProbe:
     """Ask NVML whether a driver is loaded and which GPUs it sees."""
-    with _lock:
+    with nvml_lock:
         try:
             pynvml.nvmlInit()
         except pynvml.NVMLError_LibraryNotFound:
@@ -46,12 +77,8 @@ def probe_gpus() -> GpuProbe:
             )
         try:
             version = _text(pynvml.nvmlSystemGetDriverVersion())
-            count = pynvml.nvmlDeviceGetCount()
-            names = [
-                _text(pynvml.nvmlDeviceGetName(pynvml.nvmlDeviceGetHandleByIndex(index)))
-                for index in range(count)
-            ]
-            return GpuProbe(driver_present=True, driver_version=version, gpu_names=names)
+            devices = [_device(index) for index in range(pynvml.nvmlDeviceGetCount())]
+            return GpuProbe(driver_present=True, driver_version=version, devices=devices)
         except pynvml.NVMLError as error:
             return GpuProbe(
                 driver_present=True, problem=f"The NVIDIA driver failed to answer: {error}."

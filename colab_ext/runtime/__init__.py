@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..core.routing import Route, route
 from .facts import RuntimeFacts
 from .handlers import AboutRuntimeHandler
+from .kernels import KernelDirectory, KernelFacts
 
-__all__ = ["RuntimeFacts", "routes"]
+if TYPE_CHECKING:
+    from ..app import ColabExt
+
+__all__ = ["KernelDirectory", "KernelFacts", "RuntimeFacts", "setup"]
 
 
-def routes(facts: RuntimeFacts) -> list[Route]:
-    """The runtime feature's REST routes."""
+def setup(app: ColabExt) -> list[Route]:
+    """Build the runtime feature's services and return its REST routes."""
+    server = app.serverapp
+    assert server is not None
+    facts = RuntimeFacts(app.kernels, server.kernel_spec_manager, app.nvml_timeout)
     return [route("runtime/about", AboutRuntimeHandler, facts=facts)]

@@ -6,7 +6,6 @@ import os
 import platform
 import sys
 import time
-from dataclasses import asdict
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -14,7 +13,8 @@ import psutil
 
 from ..core.blocking import call_with_deadline
 from ..core.errors import Unavailable
-from ..core.nvml import probe_gpus
+from ..core.nvml import GpuProbe, probe_gpus
+from .kernels import KernelDirectory
 
 
 def _package_version(name: str) -> str | None:
@@ -43,31 +43,25 @@ class RuntimeFacts:
     """Reads what "About this runtime" shows. Nothing is cached: each call looks again."""
 
     def __init__(
-        self,
-        kernel_manager: Any,
-        session_manager: Any,
-        kernel_spec_manager: Any,
-        nvml_timeout: float,
+        self, kernels: KernelDirectory, kernel_spec_manager: Any, nvml_timeout: float
     ) -> None:
-        self.kernel_manager = kernel_manager
-        self.nvml_timeout = nvml_timeout
-        self.session_manager = session_manager
+        self.kernels = kernels
         self.kernel_spec_manager = kernel_spec_manager
+        self.nvml_timeout = nvml_timeout
 
     async def about(self) -> dict[str, Any]:
         """The whole "About this runtime" payload (see ``openapi.yaml``: ``AboutRuntime``)."""
         try:
-            gpu = asdict(
-                await call_with_deadline("The NVIDIA driver", probe_gpus, self.nvml_timeout)
-            )
+            probe = await call_with_deadline("The NVIDIA driver", probe_gpus, self.nvml_timeout)
         except Unavailable as error:
-            gpu = {
-                "driver_present": False,
-                "driver_version": None,
-                "gpu_names": [],
-                "problem": str(error),
-            }
-        gpu["gpu_count"] = len(gpu["gpu_names"])
+            probe = GpuProbe(driver_present=False, problem=str(error))
+        gpu = {
+            "driver_present": probe.driver_present,
+            "driver_version": probe.driver_version,
+            "gpu_names": probe.gpu_names,
+            "gpu_count": len(probe.devices),
+            "problem": probe.problem,
+        }
         server_started = psutil.Process().create_time()
         return {
             "python_version": platform.python_version(),
@@ -87,25 +81,18 @@ class RuntimeFacts:
         }
 
     async def _kernels(self) -> list[dict[str, Any]]:
-        notebook_of = {
-            session["kernel"]["id"]: session.get("path")
-            for session in await self.session_manager.list_sessions()
-            if session.get("kernel")
-        }
-        kernels = []
-        for model in self.kernel_manager.list_kernels():
-            kernels.append(
-                {
-                    "id": model["id"],
-                    "name": model["name"],
-                    "display_name": self._display_name(model["name"]),
-                    "execution_state": model.get("execution_state"),
-                    "last_activity": model.get("last_activity"),
-                    "connections": model.get("connections", 0),
-                    "notebook_path": notebook_of.get(model["id"]),
-                }
-            )
-        return kernels
+        return [
+            {
+                "id": kernel.id,
+                "name": kernel.name,
+                "display_name": self._display_name(kernel.name),
+                "execution_state": kernel.execution_state,
+                "last_activity": kernel.last_activity,
+                "connections": kernel.connections,
+                "notebook_path": kernel.notebook_path,
+            }
+            for kernel in await self.kernels.list()
+        ]
 
     def _display_name(self, kernel_name: str) -> str:
         try:

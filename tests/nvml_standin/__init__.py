@@ -1,11 +1,19 @@
-"""Build and configure the stand-in ``libnvidia-ml.so.1`` that the tests drive NVML through."""
+"""Build and configure the stand-in ``libnvidia-ml.so.1`` that the tests drive NVML through.
+
+See ``nvml_standin.c`` for what it can report. In tests, use the ``nvml`` fixture:
+
+    nvml(driver="550.54.15", gpus=[{"name": "NVIDIA H100 80GB HBM3", "mem_used": 2 << 30}],
+         procs=[(0, kernel_pid, 11 << 30)], fail={"nvmlDeviceGetTemperature": 3})
+"""
 
 from __future__ import annotations
 
 import ctypes
 import os
 import subprocess
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 SOURCE = Path(__file__).with_name("nvml_standin.c")
 
@@ -46,13 +54,29 @@ def preload(library: Path) -> None:
     )
 
 
-def configure(config_file: Path, **settings: object) -> None:
-    """Write what the stand-in reports from now on: ``init``, ``driver``, ``delay_ms``, ``gpus``."""
-    lines = []
-    for key, value in settings.items():
-        if key == "gpus":
-            lines += [f"gpu {name}" for name in value]  # type: ignore[attr-defined]
-        else:
-            lines.append(f"{key} {value}")
+def _gpu_line(gpu: str | Mapping[str, Any]) -> str:
+    if isinstance(gpu, str):
+        gpu = {"name": gpu}
+    return "gpu " + ";".join(f"{key}={value}" for key, value in gpu.items())
+
+
+def configure(
+    config_file: Path,
+    *,
+    gpus: Iterable[str | Mapping[str, Any]] = (),
+    procs: Iterable[tuple[int, int, int]] = (),
+    fail: Mapping[str, int] | None = None,
+    **settings: object,
+) -> None:
+    """Write what the stand-in reports from the next nvmlInit on.
+
+    ``gpus``: names, or dicts of name, uuid, mem_total, mem_used, util, mem_util, temp, power,
+    power_limit, mig. ``procs``: (gpu index, pid, bytes used). ``fail``: function name to NVML
+    return code. Other keywords: init, driver, cuda, delay_ms.
+    """
+    lines = [f"{key} {value}" for key, value in settings.items()]
+    lines += [_gpu_line(gpu) for gpu in gpus]
+    lines += [f"proc {gpu} {pid} {used}" for gpu, pid, used in procs]
+    lines += [f"fail {function} {code}" for function, code in (fail or {}).items()]
     config_file.write_text("\n".join(lines) + "\n")
     os.environ["NVML_STANDIN_CONFIG"] = str(config_file)

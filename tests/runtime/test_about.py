@@ -14,6 +14,8 @@ from typing import Any
 import psutil
 import pytest
 
+from tests.sessions import notebook_session
+
 
 async def about(jp_fetch: Any) -> dict[str, Any]:
     response = await jp_fetch("colab", "runtime", "about")
@@ -86,21 +88,10 @@ def test_no_driver_library_at_all() -> None:
 
 
 async def test_lists_running_kernels_with_their_notebooks(jp_fetch: Any, nvml: Any) -> None:
-    response = await jp_fetch(
-        "api",
-        "sessions",
-        method="POST",
-        body=json.dumps(
-            {"path": "work/analysis.ipynb", "type": "notebook", "kernel": {"name": "python3"}}
-        ),
-    )
-    session = json.loads(response.body)
-    try:
+    async with notebook_session(jp_fetch, "work/analysis.ipynb") as session:
         kernels = (await about(jp_fetch))["kernels"]
         mine = [k for k in kernels if k["id"] == session["kernel"]["id"]]
         assert len(mine) == 1
         assert mine[0]["notebook_path"] == "work/analysis.ipynb"
         assert mine[0]["name"] == "python3"
         assert mine[0]["display_name"]
-    finally:
-        await jp_fetch("api", "sessions", session["id"], method="DELETE")

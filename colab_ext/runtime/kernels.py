@@ -1,0 +1,135 @@
+"""The one place that knows about each kernel: its notebook, its processes and its environment.
+
+Other features (resources, shell, Drive) ask this service; none reaches into the kernel manager
+itself. Gateway kernels run elsewhere: they have no local process and no local environment.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import psutil
+
+from ..core.errors import NotFound
+
+
+@dataclass(frozen=True)
+class KernelFacts:
+    """What the server knows about one running kernel."""
+
+    id: str
+    name: str
+    execution_state: str | None
+    last_activity: str | None
+    connections: int
+    notebook_path: str | None
+    pid: int | None
+
+
+class KernelDirectory:
+    """Looks up kernels, their notebooks, process trees and environments.
+
+    Reads are live (no cache): kernels come and go, and a stale answer would point a user at the
+    wrong notebook.
+    """
+
+    def __init__(self, kernel_manager: Any, session_manager: Any) -> None:
+        self.kernel_manager = kernel_manager
+        self.session_manager = session_manager
+
+    @property
+    def is_remote(self) -> bool:
+        """True when kernels run on a gateway, so none of them is a process of this machine."""
+        return type(self.kernel_manager).__name__.startswith("Gateway")
+
+    async def notebooks(self) -> dict[str, str]:
+        """Kernel id to the path (relative to the server root) of the notebook it serves."""
+        return {
+            session["kernel"]["id"]: session["path"]
+            for session in await self.session_manager.list_sessions()
+            if session.get("kernel") and session.get("path")
+        }
+
+    async def list(self) -> list[KernelFacts]:
+        """Every running kernel."""
+        notebook_of = await self.notebooks()
+        return [
+            KernelFacts(
+                id=model["id"],
+                name=model["name"],
+                execution_state=model.get("execution_state"),
+                last_activity=str(model["last_activity"]) if model.get("last_activity") else None,
+                connections=int(model.get("connections", 0)),
+                notebook_path=notebook_of.get(model["id"]),
+                pid=self.pid(model["id"]),
+            )
+            for model in self.kernel_manager.list_kernels()
+        ]
+
+    async def get(self, kernel_id: str) -> KernelFacts:
+        """One kernel, or :class:`NotFound` with a message that names it."""
+        for kernel in await self.list():
+            if kernel.id == kernel_id:
+                return kernel
+        raise NotFound(f"There is no running kernel with id {kernel_id}.")
+
+    def pid(self, kernel_id: str) -> int | None:
+        """The process id of a local kernel; None for gateway kernels or one that is starting."""
+        if self.is_remote or kernel_id not in self.kernel_manager:
+            return None
+        provisioner = getattr(self.kernel_manager.get_kernel(kernel_id), "provisioner", None)
+        process = getattr(provisioner, "process", None)
+        pid = getattr(process, "pid", None)
+        return int(pid) if pid else None
+
+    def process_tree(self, kernel_id: str) -> set[int]:
+        """The kernel's process and all its descendants (a kernel may spawn GPU workers)."""
+        pid = self.pid(kernel_id)
+        if pid is None:
+            return set()
+        try:
+            root = psutil.Process(pid)
+            return {pid} | {child.pid for child in root.children(recursive=True)}
+        except psutil.Error:
+            return set()
+
+    def kernel_of_pid(self, pid: int) -> str | None:
+        """The id of the local kernel whose process tree holds ``pid``, if any."""
+        roots: dict[int, str] = {}
+        for kernel_id in self.kernel_manager.list_kernel_ids():
+            kernel_pid = self.pid(kernel_id)
+            if kernel_pid is not None:
+                roots[kernel_pid] = kernel_id
+        try:
+            process: psutil.Process | None = psutil.Process(pid)
+        except psutil.Error:
+            return None
+        while process is not None:
+            if process.pid in roots:
+                return roots[process.pid]
+            try:
+                process = process.parent()
+            except psutil.Error:
+                return None
+        return None
+
+    def environment(self, kernel_id: str) -> dict[str, str] | None:
+        """The environment the kernel process runs with, as the OS sees it (``/proc``).
+
+        This is the truth whatever started or restarted the kernel; None for gateway kernels.
+        """
+        pid = self.pid(kernel_id)
+        if pid is None:
+            return None
+        try:
+            with open(f"/proc/{pid}/environ", "rb") as environ:
+                raw = environ.read()
+        except OSError:
+            try:
+                return dict(psutil.Process(pid).environ())
+            except psutil.Error:
+                return None
+        pairs = (item.split(b"=", 1) for item in raw.split(b"\0") if b"=" in item)
+        return {os.fsdecode(key): os.fsdecode(value) for key, value in pairs}

@@ -1,0 +1,63 @@
+"""The stand-in NVML library answers the real bindings the way a driver does."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pynvml
+import pytest
+
+
+def test_devices_memory_processes_and_mig(nvml: Any) -> None:
+    nvml(
+        gpus=[
+            {
+                "name": "NVIDIA H100 80GB HBM3",
+                "uuid": "GPU-aaaa",
+                "mem_total": 80 << 30,
+                "mem_used": 12 << 30,
+                "util": 37,
+                "temp": 51,
+                "power": 250000,
+            },
+            {"name": "NVIDIA A100-SXM4-40GB", "mig": 1},
+        ],
+        procs=[(0, 4242, 11 << 30)],
+    )
+    pynvml.nvmlInit()
+    try:
+        assert pynvml.nvmlDeviceGetCount() == 2
+        h100 = pynvml.nvmlDeviceGetHandleByIndex(0)
+        assert pynvml.nvmlDeviceGetUUID(h100) == "GPU-aaaa"
+        memory = pynvml.nvmlDeviceGetMemoryInfo(h100)
+        assert (memory.total, memory.used, memory.free) == (80 << 30, 12 << 30, 68 << 30)
+        assert pynvml.nvmlDeviceGetUtilizationRates(h100).gpu == 37
+        assert pynvml.nvmlDeviceGetTemperature(h100, pynvml.NVML_TEMPERATURE_GPU) == 51
+        assert pynvml.nvmlDeviceGetPowerUsage(h100) == 250000
+        [process] = pynvml.nvmlDeviceGetComputeRunningProcesses(h100)
+        assert (process.pid, process.usedGpuMemory) == (4242, 11 << 30)
+        a100 = pynvml.nvmlDeviceGetHandleByUUID(
+            pynvml.nvmlDeviceGetUUID(pynvml.nvmlDeviceGetHandleByIndex(1))
+        )
+        assert pynvml.nvmlDeviceGetMigMode(a100) == [1, 1]
+        with pytest.raises(pynvml.NVMLError_NotSupported):
+            pynvml.nvmlDeviceGetUtilizationRates(a100)
+        assert pynvml.nvmlDeviceGetComputeRunningProcesses(a100) == []
+    finally:
+        pynvml.nvmlShutdown()
+
+
+def test_injected_failures_and_missing_functions(nvml: Any) -> None:
+    nvml(gpus=["x"], fail={"nvmlDeviceGetTemperature": 3, "nvmlDeviceGetPowerUsage": 15})
+    pynvml.nvmlInit()
+    try:
+        handle = pynvml.nvmlDeviceGetHandleByIndex(0)
+        with pytest.raises(pynvml.NVMLError_NotSupported):
+            pynvml.nvmlDeviceGetTemperature(handle, pynvml.NVML_TEMPERATURE_GPU)
+        with pytest.raises(pynvml.NVMLError_GpuIsLost):
+            pynvml.nvmlDeviceGetPowerUsage(handle)
+        # An optional function this "driver" lacks, as older drivers do.
+        with pytest.raises(pynvml.NVMLError_FunctionNotFound):
+            pynvml.nvmlDeviceGetNvLinkState(handle, 0)
+    finally:
+        pynvml.nvmlShutdown()
