@@ -8,6 +8,7 @@ a failing call), so one missing value never hides the others.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -137,9 +138,7 @@ def _read_device(index: int) -> GpuReading:
     else:
         reading.pcie_rx_kbps = fields.get(
             ("pcie_rx_kbps",),
-            lambda: int(
-                pynvml.nvmlDeviceGetPcieThroughput(handle, pynvml.NVML_PCIE_UTIL_RX_BYTES)
-            ),
+            lambda: int(pynvml.nvmlDeviceGetPcieThroughput(handle, pynvml.NVML_PCIE_UTIL_RX_BYTES)),
         )
     return reading
 
@@ -184,11 +183,8 @@ class NvmlSession:
         if not self.initialised:
             return
         self.initialised = False
-        with nvml_lock:
-            try:
-                pynvml.nvmlShutdown()
-            except pynvml.NVMLError:
-                pass
+        with nvml_lock, contextlib.suppress(pynvml.NVMLError):
+            pynvml.nvmlShutdown()
 
     def read(self) -> DriverReading:
         """Every GPU and its compute processes, or the state that explains why not."""

@@ -8,6 +8,7 @@ releasing the NVIDIA driver.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -91,10 +92,8 @@ class ResourceSampler:
         """Stop sampling and release the driver (on server shutdown)."""
         if self._task is not None:
             self._task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            except asyncio.CancelledError:
-                pass
         await self.gpus.close()
 
     async def _run(self) -> None:
@@ -168,14 +167,16 @@ class ResourceSampler:
             "gpus": [
                 {
                     "index": index,
-                    "utilization_percent": [point[3].get(index, (None,))[0] for point in self.history],
-                    "memory_used_bytes": [
-                        point[3].get(index, (None, None))[1] for point in self.history
-                    ],
+                    "utilization_percent": [_gpu(point, index)[0] for point in self.history],
+                    "memory_used_bytes": [_gpu(point, index)[1] for point in self.history],
                 }
                 for index in indices
             ],
         }
+
+
+def _gpu(point: Point, index: int) -> tuple[int | None, int | None]:
+    return point[3].get(index, (None, None))
 
 
 def _devices(reading: DriverReading | None) -> list[Any]:

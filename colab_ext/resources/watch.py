@@ -8,6 +8,7 @@ finally answers, and no second one piles up behind it meanwhile.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -38,10 +39,9 @@ def _in_thread(loop: asyncio.AbstractEventLoop, work: Callable[[], T]) -> asynci
             result = work()
         except BaseException as error:  # handed to the loop, which reports it
             failure = error
-        try:
+        # RuntimeError: the server stopped while the driver was stuck; nobody waits any more.
+        with contextlib.suppress(RuntimeError):
             loop.call_soon_threadsafe(deliver, result, failure)
-        except RuntimeError:
-            pass  # the server stopped while the driver was stuck: nobody waits any more
 
     threading.Thread(target=run, name="colab-ext-nvml", daemon=True).start()
     return future
@@ -72,12 +72,9 @@ class GpuWatch:
             self._inflight = _in_thread(asyncio.get_running_loop(), self.session.read)
             self._inflight_since = time.monotonic()
             self._inflight.add_done_callback(self._landed)
-        try:
+        # A late answer is reported by state(); a failed one by _landed.
+        with contextlib.suppress(asyncio.TimeoutError, Exception):
             await asyncio.wait_for(asyncio.shield(self._inflight), self.timeout)
-        except asyncio.TimeoutError:
-            pass
-        except Exception:
-            pass  # reported through _landed
 
     def _landed(self, future: asyncio.Future[DriverReading]) -> None:
         if future.cancelled():
@@ -108,9 +105,7 @@ class GpuWatch:
         """Release NVML, unless the driver is still stuck in a call (then leave it be)."""
         if self.waiting_for_s > 0:
             return
-        try:
+        with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(
                 _in_thread(asyncio.get_running_loop(), self.session.close), self.timeout
             )
-        except asyncio.TimeoutError:
-            pass

@@ -30,7 +30,7 @@ def get_resources(jp_fetch: Any) -> Any:
 @pytest.fixture
 def sampler(jp_serverapp: Any) -> Any:
     """The server's one ResourceSampler (to check that tabs share it)."""
-    for pattern, handler, kwargs in _rules(jp_serverapp.web_app.default_router):
+    for pattern, _handler, kwargs in _rules(jp_serverapp.web_app.default_router):
         if pattern.endswith("/colab/resources$") and "sampler" in kwargs:
             return kwargs["sampler"]
     raise AssertionError("the resources route is not registered")
