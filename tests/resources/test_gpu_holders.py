@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
+import time
 from typing import Any
 
 import jsonschema
 
 from tests.core.test_openapi import load_spec, schema_of
 from tests.sessions import notebook_session
+
+
+async def _when(get_resources: Any, ready: Any, seconds: float = 5.0) -> dict[str, Any]:
+    """The first answer (with history) for which ``ready`` holds, polling for a while."""
+    deadline = time.monotonic() + seconds
+    while True:
+        resources = await get_resources(history=True)
+        if ready(resources) or time.monotonic() > deadline:
+            return resources
+        await asyncio.sleep(0.1)
+
 
 H100 = {"name": "NVIDIA H100 80GB HBM3", "uuid": "GPU-h100", "mem_total": 80 << 30}
 
@@ -21,12 +34,13 @@ async def test_kernel_memory_is_reported_under_its_notebook(
         kernel_id = session["kernel"]["id"]
         kernel = jp_serverapp.kernel_manager.get_kernel(kernel_id)
         kernel_pid = kernel.provisioner.process.pid
-        # The driver sees the kernel and one process of no kernel (this test itself).
-        nvml(
-            gpus=[dict(H100, mem_used=12 << 30), "Stand-in T4"],
-            procs=[(0, kernel_pid, 11 << 30), (1, os.getpid(), 1 << 30)],
-        )
-        resources = await get_resources(history=True)
+        gpus = [dict(H100, mem_used=12 << 30), "Stand-in T4"]
+        nvml(gpus=gpus)
+        assert (await get_resources())["gpu"]["holders"] == []
+        # Then the kernel allocates, and the running sampler sees it at a later tick. The
+        # driver also lists one process of no kernel (this test itself).
+        nvml(gpus=gpus, procs=[(0, kernel_pid, 11 << 30), (1, os.getpid(), 1 << 30)])
+        resources = await _when(get_resources, lambda r: len(r["gpu"]["holders"]) == 2)
 
     jsonschema.validate(resources, schema_of(load_spec(), "Resources"))
     gpu = resources["gpu"]
@@ -61,8 +75,6 @@ async def test_processes_of_another_container_are_listed_without_a_notebook(
 async def test_history_grows_and_tabs_share_one_sampler(
     nvml: Any, get_resources: Any, sampler: Any
 ) -> None:
-    import asyncio
-
     nvml(gpus=[dict(H100, util=40, mem_used=5 << 30)])
     first = await get_resources()
     # Twenty tabs asking at once read the same sample; they do not sample again.
@@ -83,8 +95,6 @@ async def test_history_grows_and_tabs_share_one_sampler(
 async def test_sampling_stops_when_nobody_watches(
     nvml: Any, get_resources: Any, sampler: Any
 ) -> None:
-    import asyncio
-
     nvml(gpus=[H100])
     sampler.idle_after = 0.5
     await get_resources()
