@@ -32,9 +32,9 @@ describe('HolderTable', () => {
       asked.push(`${h.kernel_id} ${label}`)
     );
     table.update([holder()]);
-    const row = table.node.querySelector('tbody tr')!;
+    const row = table.node.querySelector('li')!;
     table.update([holder({ used_bytes: 12 * 1024 ** 3 })]);
-    expect(table.node.querySelector('tbody tr')).toBe(row);
+    expect(table.node.querySelector('li')).toBe(row);
     expect(row.textContent).toContain('12.0 GiB');
     row.querySelector('button')!.click();
     expect(asked).toEqual(['k-1 analysis.ipynb']);
@@ -46,11 +46,11 @@ describe('HolderTable', () => {
       holder(),
       holder({ kernel_id: null, notebook_path: null, pids: [7] })
     ]);
-    const rows = table.node.querySelectorAll('tbody tr');
+    const rows = table.node.querySelectorAll('li');
     expect(rows).toHaveLength(2);
     expect(rows[1].querySelector('button')).toBeNull();
     table.update([]);
-    expect(table.node.querySelectorAll('tbody tr')).toHaveLength(0);
+    expect(table.node.querySelectorAll('li')).toHaveLength(0);
     expect(table.node.querySelector('p')!.hidden).toBe(false);
   });
 });

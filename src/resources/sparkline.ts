@@ -55,6 +55,8 @@ export function sparkline(
   svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
   svg.setAttribute('width', String(width));
   svg.setAttribute('height', String(height));
+  // Stretch to the panel's width (CSS sets it); strokes keep their width.
+  svg.setAttribute('preserveAspectRatio', 'none');
   svg.setAttribute('role', 'img');
   svg.setAttribute('aria-label', label);
   svg.classList.add('jp-colab-Sparkline');

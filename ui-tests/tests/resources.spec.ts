@@ -40,14 +40,22 @@ test.describe('Resources', () => {
     await expect(panel).toBeVisible();
     const card = panel.locator('.jp-colab-GpuCard[data-gpu="0"]');
     await expect(card).toContainText('NVIDIA H100 80GB HBM3');
-    await expect(card.locator('[data-figure="utilization"]')).toContainText('37%');
-    await expect(card.locator('[data-figure="temperature"]')).toContainText('51 °C');
-    await expect(card.locator('[data-figure="power"]')).toContainText('250 / 700 W');
+    await expect(card.locator('[data-figure="utilization"]')).toContainText(
+      '37%'
+    );
+    await expect(card.locator('[data-figure="temperature"]')).toContainText(
+      '51 °C'
+    );
+    await expect(card.locator('[data-figure="power"]')).toContainText(
+      '250 / 700 W'
+    );
     // The stand-in, like older drivers, has no PCIe counters: said, not blank.
     await expect(card.locator('[data-figure="pcie"]')).toContainText('n/a');
-    const row = panel.locator('tr[data-notebook$="gpu-holder.ipynb"]');
+    const row = panel.locator('li[data-notebook$="gpu-holder.ipynb"]');
     await expect(row).toContainText('11.0 GiB');
-    await expect(panel.locator('.jp-colab-Sparkline polyline').first()).toBeAttached();
+    await expect(
+      panel.locator('.jp-colab-Sparkline polyline').first()
+    ).toBeAttached();
 
     const light = testInfo.outputPath('resources-panel-light.png');
     await panel.screenshot({ path: light });
