@@ -98,4 +98,44 @@ test.describe('Resources', () => {
       /RAM \d+%/
     );
   });
+
+  test('open tabs of one lab share one poll of the server', async ({
+    page,
+    context,
+    baseURL
+  }) => {
+    const tabs = [page];
+    for (let i = 0; i < 2; i++) {
+      const tab = await context.newPage();
+      await tab.goto(`${baseURL}/lab`);
+      await expect(tab.locator('.jp-colab-ResourcesStatus')).toContainText(
+        'RAM',
+        { timeout: 60000 }
+      );
+      tabs.push(tab);
+    }
+    // All three are visible, so none stands by: each would poll on its own without sharing.
+    for (const tab of tabs) {
+      expect(await tab.evaluate(() => document.visibilityState)).toBe(
+        'visible'
+      );
+    }
+    let asked = 0;
+    for (const tab of tabs) {
+      tab.on('request', request => {
+        if (request.url().includes('/colab/resources')) {
+          asked++;
+        }
+      });
+    }
+    await page.waitForTimeout(6000);
+    // One tab polls about once a second; three tabs without sharing would ask about 18 times.
+    expect(asked).toBeGreaterThan(2);
+    expect(asked).toBeLessThanOrEqual(10);
+    for (const tab of tabs) {
+      await expect(tab.locator('.jp-colab-ResourcesStatus')).toContainText(
+        /RAM \d+%/
+      );
+    }
+  });
 });
