@@ -15,7 +15,8 @@ function driverReports(...lines: string[]): void {
 }
 
 test.describe('Resources', () => {
-  test.afterEach(() => driverReports()); // back to a driver that sees no GPU
+  // Back to what the server starts with: no working driver.
+  test.afterEach(() => driverReports('init 9'));
 
   test('status bar, panel with the notebook holding GPU memory, shut it down', async ({
     page,
