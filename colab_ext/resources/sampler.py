@@ -22,8 +22,8 @@ from ..core.blocking import call_with_deadline
 from ..core.errors import Unavailable
 from ..runtime.kernels import KernelDirectory
 from .gpus import DriverReading
-from .memory import MemoryReading, read_memory, tpu_devices, usable_cpus
 from .processes import gpu_holders
+from .system import MemoryReading, read_memory, tpu_devices, usable_cpus
 from .watch import GpuWatch
 
 log = logging.getLogger(__name__)

@@ -107,3 +107,30 @@ async def test_sampling_stops_when_nobody_watches(
     assert sampler.samples_taken == taken
     await get_resources()  # asking again starts it again
     assert sampler.running and sampler.samples_taken > taken
+
+
+async def test_a_kernels_child_processes_count_for_its_notebook(
+    jp_fetch: Any, jp_serverapp: Any, nvml: Any, get_resources: Any
+) -> None:
+    # Data-loader workers and multiprocessing children hold GPU memory for the notebook too.
+    async with notebook_session(jp_fetch, "train/model.ipynb") as session:
+        kernel_id = session["kernel"]["id"]
+        kernel = jp_serverapp.kernel_manager.get_kernel(kernel_id)
+        client = kernel.client()
+        client.start_channels()
+        try:
+            await client.wait_for_ready(timeout=60)
+            code = "import subprocess; worker = subprocess.Popen(['sleep', '60']); worker.pid"
+            reply = await client.execute_interactive(
+                code, user_expressions={"pid": "worker.pid"}, timeout=60
+            )
+        finally:
+            client.stop_channels()
+        worker_pid = int(reply["content"]["user_expressions"]["pid"]["data"]["text/plain"])
+        kernel_pid = kernel.provisioner.process.pid
+        nvml(gpus=[H100], procs=[(0, kernel_pid, 2 << 30), (0, worker_pid, 5 << 30)])
+        [holder] = (await get_resources())["gpu"]["holders"]
+
+    assert holder["notebook_path"] == "train/model.ipynb"
+    assert sorted(holder["pids"]) == sorted([kernel_pid, worker_pid])
+    assert holder["used_bytes"] == 7 << 30

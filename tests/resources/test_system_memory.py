@@ -6,7 +6,7 @@ from pathlib import Path
 
 import psutil
 
-from colab_ext.resources.memory import cgroup_memory, read_memory
+from colab_ext.resources.system import cgroup_memory, read_memory
 
 
 def test_cgroup_v2_limit(tmp_path: Path) -> None:
