@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 import time
 from typing import Any
@@ -133,3 +134,25 @@ async def test_slow_driver_leaves_the_event_loop_responsive(
     assert "ok" in seen  # between the answer landing and the next deadline passing
     # Never more than one reading in flight, however many ticks passed.
     assert sum(t.name == "colab-ext-nvml" for t in threading.enumerate()) <= 1
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"init": 9},
+        {"gpus": [{"name": "A100", "mig": 1}]},
+        {"gpus": ["x"], "fail": {"nvmlDeviceGetCount_v2": 15}},
+        {"gpus": ["x"], "fail": {"nvmlDeviceGetTemperature": 999}},
+    ],
+    ids=["no-driver", "mig", "lost-gpu", "failing-call"],
+)
+async def test_error_states_log_no_traceback_per_tick(
+    nvml: Any, get_resources: Any, caplog: pytest.LogCaptureFixture, settings: dict[str, Any]
+) -> None:
+    nvml(**settings)
+    caplog.set_level(logging.DEBUG, logger="colab_ext")
+    for _ in range(5):  # several ticks of the sampler
+        await get_resources()
+        await asyncio.sleep(0.25)
+    noisy = [r for r in caplog.records if r.name.startswith("colab_ext") and r.levelno >= 30]
+    assert noisy == []
