@@ -174,7 +174,11 @@ class NvmlSession:
             except pynvml.NVMLError_DriverNotLoaded:
                 return DriverReading("no_driver", "The NVIDIA driver is installed but not loaded.")
             except pynvml.NVMLError as error:
-                return DriverReading("driver_error", f"The NVIDIA driver did not start: {error}.")
+                return DriverReading(
+                    "driver_error",
+                    f"The NVIDIA driver did not start: {error}. Check it with nvidia-smi on the "
+                    "server.",
+                )
         self.initialised = True
         return None
 
@@ -198,7 +202,11 @@ class NvmlSession:
         except pynvml.NVMLError as error:
             # A driver that fails here may be recovering (GPU lost, reset): start afresh next time.
             self.close()
-            return DriverReading("driver_error", f"The NVIDIA driver failed to answer: {error}.")
+            return DriverReading(
+                "driver_error",
+                f"The NVIDIA driver failed to answer: {error}. Check the GPUs with nvidia-smi on "
+                "the server; colab-ext keeps asking.",
+            )
         if not devices:
             return DriverReading(
                 "no_gpu", "The NVIDIA driver is loaded but sees no GPU.", driver_version=version

@@ -87,14 +87,17 @@ test.describe('Resources', () => {
 
   test('View resources in the Runtime menu; a lost GPU is said, not blank', async ({
     page
-  }) => {
+  }, testInfo) => {
     driverReports(H100, 'fail nvmlDeviceGetCount_v2 15');
     await page.menu.clickMenuItem('Runtime>View resources');
     const panel = page.locator('#colab-ext-resources');
-    await expect(panel.locator('.jp-colab-Resources-gpuState')).toHaveText(
+    await expect(panel.locator('.jp-colab-Resources-gpuState')).toContainText(
       'The NVIDIA driver failed to answer: GPU is lost.'
     );
     await expect(panel.locator('[data-figure="ram"]')).toContainText('iB');
+    const shot = testInfo.outputPath('resources-panel-lost-gpu.png');
+    await panel.screenshot({ path: shot });
+    await testInfo.attach('resources-panel-lost-gpu', { path: shot });
     await expect(page.locator('.jp-colab-ResourcesStatus')).toContainText(
       /RAM \d+%/
     );
