@@ -23,7 +23,7 @@ from ..core.errors import Unavailable
 from ..runtime.kernels import KernelDirectory
 from .gpus import DriverReading
 from .processes import gpu_holders
-from .system import MemoryReading, read_memory, tpu_devices, usable_cpus
+from .system import CpuMeter, MemoryReading, read_memory, tpu_devices, usable_cpus
 from .watch import GpuWatch
 
 log = logging.getLogger(__name__)
@@ -32,8 +32,8 @@ log = logging.getLogger(__name__)
 Point = tuple[float, int | None, float | None, dict[int, tuple[int | None, int | None]]]
 
 
-def _system(root_dir: str) -> tuple[MemoryReading, float, Any]:
-    return read_memory(), psutil.cpu_percent(interval=None), psutil.disk_usage(root_dir)
+def _system(root_dir: str, cpu: CpuMeter) -> tuple[MemoryReading, tuple[Any, Any], Any]:
+    return read_memory(), cpu.read(), psutil.disk_usage(root_dir)
 
 
 class ResourceSampler:
@@ -64,6 +64,7 @@ class ResourceSampler:
         self._system_problem: str | None = None
         self._last_failure: str | None = None
         self._tpus = tpu_devices()
+        self._cpu = CpuMeter()
 
     @property
     def running(self) -> bool:
@@ -97,7 +98,7 @@ class ResourceSampler:
         await self.gpus.close()
 
     async def _run(self) -> None:
-        psutil.cpu_percent(interval=None)  # the first call only sets the reference point
+        self._cpu.read()  # the first reading only sets the reference point
         try:
             while time.monotonic() - self._last_watched < self.idle_after:
                 started = time.monotonic()
@@ -119,12 +120,12 @@ class ResourceSampler:
         reading = self.gpus.reading
         holders = await gpu_holders(reading.processes if reading else [], self.kernels)
         now = time.time()
-        memory, cpu, disk = system if system else (None, None, None)
+        memory, (cpu, cpu_limit), disk = system if system else (None, (None, None), None)
         self._latest = {
             "sampled_at": now,
             "interval_s": self.interval,
             "memory": None if memory is None else asdict(memory),
-            "cpu": {"percent": cpu, "count": usable_cpus()},
+            "cpu": {"percent": cpu, "count": usable_cpus(), "limit": cpu_limit},
             "disk": None if disk is None else {"used_bytes": disk.used, "total_bytes": disk.total},
             "system_problem": self._system_problem,
             "gpu": self._gpu_json(reading, [holder.as_json() for holder in holders]),
@@ -136,10 +137,10 @@ class ResourceSampler:
         self.samples_taken += 1
         self._sampled.set()
 
-    async def _read_system(self) -> tuple[MemoryReading, float, Any] | None:
+    async def _read_system(self) -> tuple[MemoryReading, tuple[Any, Any], Any] | None:
         try:
             result = await call_with_deadline(
-                "Reading RAM and disk", lambda: _system(self.root_dir), self.gpus.timeout
+                "Reading RAM and disk", lambda: _system(self.root_dir, self._cpu), self.gpus.timeout
             )
         except (Unavailable, OSError) as error:
             self._system_problem = str(error)

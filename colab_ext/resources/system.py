@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import glob
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,6 +77,55 @@ def read_memory() -> MemoryReading:
     return MemoryReading(
         used_bytes=machine.total - machine.available, total_bytes=machine.total, source="machine"
     )
+
+
+def cgroup_cpu_limit(root: Path = _CGROUP) -> float | None:
+    """CPUs the container may use (its CFS quota), or None when it has no quota."""
+    try:
+        quota, _, period = (root / "cpu.max").read_text().strip().partition(" ")
+        return None if quota == "max" else int(quota) / int(period)
+    except (OSError, ValueError):
+        pass
+    quota_us = _read_int(root / "cpu" / "cpu.cfs_quota_us")
+    period_us = _read_int(root / "cpu" / "cpu.cfs_period_us")
+    if quota_us is None or quota_us <= 0 or not period_us:
+        return None
+    return quota_us / period_us
+
+
+def cgroup_cpu_seconds(root: Path = _CGROUP) -> float | None:
+    """CPU time the container has used so far, in seconds (cgroup v2 or v1)."""
+    try:
+        for line in (root / "cpu.stat").read_text().splitlines():
+            name, _, value = line.partition(" ")
+            if name == "usage_usec":
+                return int(value) / 1e6
+    except (OSError, ValueError):
+        pass
+    nanoseconds = _read_int(root / "cpuacct" / "cpuacct.usage")
+    return None if nanoseconds is None else nanoseconds / 1e9
+
+
+class CpuMeter:
+    """CPU use since the previous reading, in percent of what this runtime may use: the
+    container's quota when it has one (as for RAM), else every CPU of the machine."""
+
+    def __init__(self, root: Path = _CGROUP) -> None:
+        self.root = root
+        self._last: tuple[float, float] | None = None
+
+    def read(self) -> tuple[float | None, float | None]:
+        """(percent, CPUs allowed by the container's quota or None without one)."""
+        limit = cgroup_cpu_limit(self.root)
+        used = cgroup_cpu_seconds(self.root) if limit else None
+        if limit is None or used is None:
+            return psutil.cpu_percent(interval=None), None
+        now = time.monotonic()
+        last, self._last = self._last, (now, used)
+        if last is None or now <= last[0]:
+            return None, limit
+        percent = 100 * (used - last[1]) / (now - last[0]) / limit
+        return round(min(max(percent, 0.0), 100.0), 1), limit
 
 
 def usable_cpus() -> int:

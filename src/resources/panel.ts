@@ -109,10 +109,15 @@ export class ResourcesPanel extends Widget {
       this.ram.node.firstElementChild as HTMLElement,
       memory?.source === 'cgroup' ? t.__('RAM (container)') : t.__('RAM')
     );
+    const cpus = cpu.limit ?? cpu.count;
     this.cpu.set(
       cpu.percent === null
         ? null
-        : t.__('%1% of %2 CPUs', cpu.percent.toFixed(0), cpu.count)
+        : t.__('%1% of %2 CPUs', cpu.percent.toFixed(0), cpus)
+    );
+    setText(
+      this.cpu.node.firstElementChild as HTMLElement,
+      cpu.limit ? t.__('CPU (container)') : t.__('CPU')
     );
     this.disk.set(disk ? formatUsage(disk.used_bytes, disk.total_bytes) : null);
     if (history && memory) {

@@ -62,7 +62,8 @@ export interface IResources {
     total_bytes: number;
     source: 'cgroup' | 'machine';
   } | null;
-  cpu: { percent: number | null; count: number };
+  /** `limit`: CPUs the container's quota allows (then `percent` is of that). */
+  cpu: { percent: number | null; count: number; limit?: number | null };
   disk: { used_bytes: number; total_bytes: number } | null;
   system_problem?: string | null;
   gpu: IGpuState;

@@ -6,7 +6,12 @@ from pathlib import Path
 
 import psutil
 
-from colab_ext.resources.system import cgroup_memory, read_memory
+from colab_ext.resources.system import (
+    CpuMeter,
+    cgroup_cpu_limit,
+    cgroup_memory,
+    read_memory,
+)
 
 
 def test_cgroup_v2_limit(tmp_path: Path) -> None:
@@ -37,3 +42,38 @@ def test_reading_this_machine() -> None:
     reading = read_memory()
     assert 0 < reading.used_bytes <= reading.total_bytes <= psutil.virtual_memory().total
     assert reading.source in ("cgroup", "machine")
+
+
+def test_cpu_quota_v2_and_v1(tmp_path: Path) -> None:
+    (tmp_path / "cpu.max").write_text("250000 100000\n")
+    assert cgroup_cpu_limit(tmp_path) == 2.5
+    (tmp_path / "cpu.max").write_text("max 100000\n")
+    assert cgroup_cpu_limit(tmp_path) is None
+    (tmp_path / "cpu.max").unlink()
+    (tmp_path / "cpu").mkdir()
+    (tmp_path / "cpu" / "cpu.cfs_quota_us").write_text("-1\n")
+    (tmp_path / "cpu" / "cpu.cfs_period_us").write_text("100000\n")
+    assert cgroup_cpu_limit(tmp_path) is None
+    (tmp_path / "cpu" / "cpu.cfs_quota_us").write_text("50000\n")
+    assert cgroup_cpu_limit(tmp_path) == 0.5
+
+
+def test_cpu_percent_is_of_the_container_quota(tmp_path: Path) -> None:
+    import time
+
+    (tmp_path / "cpu.max").write_text("200000 100000\n")  # two CPUs
+    stat = tmp_path / "cpu.stat"
+    stat.write_text("usage_usec 1000000\nuser_usec 1\n")
+    meter = CpuMeter(tmp_path)
+    assert meter.read() == (None, 2.0)  # the first reading sets the reference
+    time.sleep(0.5)
+    stat.write_text("usage_usec 1500000\n")  # 0.5 s of CPU in about 0.5 s: half of two CPUs
+    percent, limit = meter.read()
+    assert limit == 2.0 and percent is not None and 40 <= percent <= 50
+
+
+def test_cpu_without_quota_is_the_machines(tmp_path: Path) -> None:
+    meter = CpuMeter(tmp_path)
+    meter.read()
+    percent, limit = meter.read()
+    assert limit is None and percent is not None and 0 <= percent <= 100
