@@ -3,8 +3,9 @@
  */
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
+import { resourcesPlugin } from './resources/plugin';
 import { runtimePlugin } from './runtime/plugin';
 
-const plugins: JupyterFrontEndPlugin<any>[] = [runtimePlugin];
+const plugins: JupyterFrontEndPlugin<any>[] = [runtimePlugin, resourcesPlugin];
 
 export default plugins;

@@ -61,3 +61,16 @@ def test_injected_failures_and_missing_functions(nvml: Any) -> None:
             pynvml.nvmlDeviceGetNvLinkState(handle, 0)
     finally:
         pynvml.nvmlShutdown()
+
+
+def test_config_changes_reach_a_running_session(nvml: Any) -> None:
+    nvml(gpus=["x"])
+    pynvml.nvmlInit()
+    try:
+        handle = pynvml.nvmlDeviceGetHandleByIndex(0)
+        assert pynvml.nvmlDeviceGetComputeRunningProcesses(handle) == []
+        nvml(gpus=["x"], procs=[(0, 77, 1 << 30)])  # a process starts while NVML is open
+        [process] = pynvml.nvmlDeviceGetComputeRunningProcesses(handle)
+        assert process.pid == 77
+    finally:
+        pynvml.nvmlShutdown()

@@ -12,12 +12,15 @@
  *                             mem_used util mem_util temp power power_limit mig (0/1)
  *   proc <gpu> <pid> <bytes>  a compute process on that GPU holding that much memory
  *   fail <function> <code>    that function returns <code> (3 = not supported, 999 = unknown)
+ * The file is read again when it changes while initialised, as a real driver's processes and
+ * figures change under a long-lived NVML session (so a test can start a kernel, then report it).
  * Functions a driver may lack (NvLink, PCIe counters, ...) are simply not defined here, so the
  * bindings raise NVMLError_FunctionNotFound for them, as with an older driver.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #define MAX_GPUS 16
@@ -61,6 +64,8 @@ static struct {
   struct { char function[TEXT]; int code; } fails[MAX_FAILS];
 } cfg;
 static int initialised;
+static struct timespec config_mtime;
+static off_t config_size;
 
 static void nap(void) {
   if (cfg.delay_ms > 0) {
@@ -69,9 +74,21 @@ static void nap(void) {
   }
 }
 
+static void load_config(void);
+
+/* Whether the config file changed since it was last read (a test rewrote it). */
+static int config_changed(void) {
+  const char *path = getenv("NVML_STANDIN_CONFIG");
+  struct stat st;
+  if (!path || stat(path, &st) != 0) return 0;
+  return st.st_mtim.tv_sec != config_mtime.tv_sec || st.st_mtim.tv_nsec != config_mtime.tv_nsec ||
+         st.st_size != config_size;
+}
+
 /* What a call should return before doing its work: not initialised, or an injected failure. */
 static nvmlReturn_t enter(const char *function) {
   if (!initialised) return UNINITIALIZED;
+  if (config_changed()) load_config();
   nap();
   for (unsigned int i = 0; i < cfg.nfails; i++)
     if (!strcmp(cfg.fails[i].function, function)) return cfg.fails[i].code;
@@ -113,6 +130,11 @@ static void load_config(void) {
   const char *path = getenv("NVML_STANDIN_CONFIG");
   FILE *f = path ? fopen(path, "r") : NULL;
   if (!f) return;
+  struct stat st;
+  if (fstat(fileno(f), &st) == 0) {
+    config_mtime = st.st_mtim;
+    config_size = st.st_size;
+  }
   char line[1024];
   while (fgets(line, sizeof line, f)) {
     line[strcspn(line, "\n")] = 0;

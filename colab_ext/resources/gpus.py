@@ -1,0 +1,222 @@
+"""One reading of every GPU through NVML (nvidia-ml-py), tolerant of what a driver lacks.
+
+Everything here blocks and may hang with a broken driver: :class:`GpuWatch` in ``sampler.py``
+runs it on a thread of its own, never on the event loop. A value NVML cannot give is ``None``,
+with the reason in ``unavailable`` (a MIG GPU's utilisation, a function an older driver lacks,
+a failing call), so one missing value never hides the others.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import pynvml
+
+from ..core.nvml import nvml_lock
+
+T = TypeVar("T")
+
+
+@dataclass
+class GpuReading:
+    """What NVML said about one GPU at one moment."""
+
+    index: int
+    name: str
+    uuid: str
+    memory_used_bytes: int | None = None
+    memory_total_bytes: int | None = None
+    utilization_percent: int | None = None
+    memory_utilization_percent: int | None = None
+    temperature_c: int | None = None
+    power_w: float | None = None
+    power_limit_w: float | None = None
+    mig_enabled: bool | None = None
+    pcie_tx_kbps: int | None = None
+    pcie_rx_kbps: int | None = None
+    #: Field name to why NVML could not give it.
+    unavailable: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class GpuProcess:
+    """A compute process holding memory on a GPU, as NVML lists it."""
+
+    gpu_index: int
+    pid: int
+    used_bytes: int | None
+
+
+@dataclass
+class DriverReading:
+    """A whole reading: the state of the driver, and the GPUs and processes when it answered."""
+
+    state: str  # "ok", "no_driver", "no_gpu", "driver_error"
+    message: str | None = None
+    driver_version: str | None = None
+    devices: list[GpuReading] = field(default_factory=list)
+    processes: list[GpuProcess] = field(default_factory=list)
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def why_unavailable(error: pynvml.NVMLError) -> str:
+    """A short reason a person understands for a value NVML did not give."""
+    if isinstance(error, pynvml.NVMLError_NotSupported):
+        return "not supported on this GPU"
+    if isinstance(error, pynvml.NVMLError_FunctionNotFound):
+        return "this NVIDIA driver does not provide it"
+    if isinstance(error, pynvml.NVMLError_NoPermission):
+        return "no permission to read it"
+    return f"the driver failed to report it ({error})"
+
+
+class _Fields:
+    """Reads optional values of one GPU, noting why each missing one is missing."""
+
+    def __init__(self, reading: GpuReading) -> None:
+        self.reading = reading
+
+    def get(self, names: tuple[str, ...], read: Callable[[], T]) -> T | None:
+        try:
+            return read()
+        except pynvml.NVMLError as error:
+            for name in names:
+                self.reading.unavailable[name] = why_unavailable(error)
+            return None
+
+
+def _read_device(index: int) -> GpuReading:
+    handle = pynvml.nvmlDeviceGetHandleByIndex(index)
+    reading = GpuReading(
+        index=index,
+        name=_text(pynvml.nvmlDeviceGetName(handle)),
+        uuid=_text(pynvml.nvmlDeviceGetUUID(handle)),
+    )
+    fields = _Fields(reading)
+    memory: Any = fields.get(
+        ("memory_used_bytes", "memory_total_bytes"), lambda: pynvml.nvmlDeviceGetMemoryInfo(handle)
+    )
+    if memory is not None:
+        reading.memory_used_bytes, reading.memory_total_bytes = int(memory.used), int(memory.total)
+    mig: Any = fields.get(("mig_enabled",), lambda: pynvml.nvmlDeviceGetMigMode(handle))
+    if mig is not None:
+        reading.mig_enabled = bool(mig[0])
+    rates: Any = fields.get(
+        ("utilization_percent", "memory_utilization_percent"),
+        lambda: pynvml.nvmlDeviceGetUtilizationRates(handle),
+    )
+    if rates is not None:
+        reading.utilization_percent = int(rates.gpu)
+        reading.memory_utilization_percent = int(rates.memory)
+    elif reading.mig_enabled:
+        # NVML never reports utilisation of a whole GPU split into MIG instances.
+        for name in ("utilization_percent", "memory_utilization_percent"):
+            reading.unavailable[name] = "not reported while MIG is enabled"
+    reading.temperature_c = fields.get(
+        ("temperature_c",),
+        lambda: int(pynvml.nvmlDeviceGetTemperature(handle, pynvml.NVML_TEMPERATURE_GPU)),
+    )
+    reading.power_w = fields.get(
+        ("power_w",), lambda: pynvml.nvmlDeviceGetPowerUsage(handle) / 1000
+    )
+    reading.power_limit_w = fields.get(
+        ("power_limit_w",), lambda: pynvml.nvmlDeviceGetEnforcedPowerLimit(handle) / 1000
+    )
+    # PCIe counters are optional: many drivers and all MIG set-ups lack them.
+    reading.pcie_tx_kbps = fields.get(
+        ("pcie_tx_kbps",),
+        lambda: int(pynvml.nvmlDeviceGetPcieThroughput(handle, pynvml.NVML_PCIE_UTIL_TX_BYTES)),
+    )
+    if "pcie_tx_kbps" in reading.unavailable:
+        reading.unavailable["pcie_rx_kbps"] = reading.unavailable["pcie_tx_kbps"]
+    else:
+        reading.pcie_rx_kbps = fields.get(
+            ("pcie_rx_kbps",),
+            lambda: int(pynvml.nvmlDeviceGetPcieThroughput(handle, pynvml.NVML_PCIE_UTIL_RX_BYTES)),
+        )
+    return reading
+
+
+def _read_processes(index: int) -> list[GpuProcess]:
+    handle = pynvml.nvmlDeviceGetHandleByIndex(index)
+    found = []
+    for info in pynvml.nvmlDeviceGetComputeRunningProcesses(handle):
+        used = getattr(info, "usedGpuMemory", None)
+        found.append(GpuProcess(gpu_index=index, pid=int(info.pid), used_bytes=used))
+    return found
+
+
+class NvmlSession:
+    """NVML kept initialised while the monitor is watched (init is slow on real hardware).
+
+    Used from one thread only; init and shutdown also take :data:`nvml_lock` because other
+    features initialise NVML from other threads.
+    """
+
+    def __init__(self) -> None:
+        self.initialised = False
+
+    def open(self) -> DriverReading | None:
+        """Initialise NVML if needed; a reading that says why when it cannot be."""
+        if self.initialised:
+            return None
+        with nvml_lock:
+            try:
+                pynvml.nvmlInit()
+            except pynvml.NVMLError_LibraryNotFound:
+                return DriverReading("no_driver", "No NVIDIA driver is installed on this machine.")
+            except pynvml.NVMLError_DriverNotLoaded:
+                return DriverReading("no_driver", "The NVIDIA driver is installed but not loaded.")
+            except pynvml.NVMLError as error:
+                return DriverReading(
+                    "driver_error",
+                    f"The NVIDIA driver did not start: {error}. Check it with nvidia-smi on the "
+                    "server.",
+                )
+        self.initialised = True
+        return None
+
+    def close(self) -> None:
+        """Release NVML (when nobody watches any more)."""
+        if not self.initialised:
+            return
+        self.initialised = False
+        with nvml_lock, contextlib.suppress(pynvml.NVMLError):
+            pynvml.nvmlShutdown()
+
+    def read(self) -> DriverReading:
+        """Every GPU and its compute processes, or the state that explains why not."""
+        problem = self.open()
+        if problem is not None:
+            return problem
+        try:
+            version = _text(pynvml.nvmlSystemGetDriverVersion())
+            count = pynvml.nvmlDeviceGetCount()
+            devices = [_read_device(index) for index in range(count)]
+        except pynvml.NVMLError as error:
+            # A driver that fails here may be recovering (GPU lost, reset): start afresh next time.
+            self.close()
+            return DriverReading(
+                "driver_error",
+                f"The NVIDIA driver failed to answer: {error}. Check the GPUs with nvidia-smi on "
+                "the server; colab-ext keeps asking.",
+            )
+        if not devices:
+            return DriverReading(
+                "no_gpu", "The NVIDIA driver is loaded but sees no GPU.", driver_version=version
+            )
+        processes: list[GpuProcess] = []
+        problems = []
+        for device in devices:
+            try:
+                processes += _read_processes(device.index)
+            except pynvml.NVMLError as error:
+                problems.append(f"GPU {device.index}: {why_unavailable(error)}")
+        message = "Processes could not be listed on " + "; ".join(problems) if problems else None
+        return DriverReading("ok", message, version, devices, processes)

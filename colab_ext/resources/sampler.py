@@ -1,0 +1,184 @@
+"""The one resource sampler every open tab shares.
+
+Requests only read the latest sample (serialised once per tick), so twenty tabs cost about what
+one does. Sampling runs only while someone asked recently and stops by itself afterwards,
+releasing the NVIDIA driver.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections import deque
+from dataclasses import asdict
+from typing import Any
+
+import psutil
+
+from ..core.blocking import call_with_deadline
+from ..core.errors import Unavailable
+from ..runtime.kernels import KernelDirectory
+from .gpus import DriverReading
+from .processes import gpu_holders
+from .system import CpuMeter, MemoryReading, read_memory, tpu_devices, usable_cpus
+from .watch import GpuWatch
+
+log = logging.getLogger(__name__)
+
+#: One history point: time, RAM used, CPU %, and per GPU index (utilisation %, memory used).
+Point = tuple[float, int | None, float | None, dict[int, tuple[int | None, int | None]]]
+
+
+def _system(root_dir: str, cpu: CpuMeter) -> tuple[MemoryReading, tuple[Any, Any], Any]:
+    return read_memory(), cpu.read(), psutil.disk_usage(root_dir)
+
+
+class ResourceSampler:
+    """Samples RAM, CPU, disk and GPUs at a fixed interval while watched; keeps a short history."""
+
+    def __init__(
+        self,
+        kernels: KernelDirectory,
+        root_dir: str,
+        *,
+        interval: float = 1.0,
+        history_seconds: int = 300,
+        idle_after: float = 30.0,
+        nvml_timeout: float = 3.0,
+    ) -> None:
+        self.kernels = kernels
+        self.root_dir = root_dir
+        self.interval = max(0.05, interval)
+        self.idle_after = idle_after
+        self.gpus = GpuWatch(nvml_timeout)
+        self.history: deque[Point] = deque(maxlen=max(2, int(history_seconds / self.interval)))
+        self.samples_taken = 0
+        self._last_watched = 0.0
+        self._task: asyncio.Task[None] | None = None
+        self._sampled = asyncio.Event()
+        self._latest: dict[str, Any] | None = None
+        self._cache: dict[bool, str] = {}
+        self._system_problem: str | None = None
+        self._last_failure: str | None = None
+        self._tpus = tpu_devices()
+        self._cpu = CpuMeter()
+
+    @property
+    def running(self) -> bool:
+        """Whether the sampler is sampling now (someone watched recently)."""
+        return self._task is not None and not self._task.done()
+
+    async def snapshot_json(self, history: bool = False) -> str:
+        """The latest sample as JSON (with the history when asked); starts sampling if idle."""
+        self._last_watched = time.monotonic()
+        if not self.running:
+            self._sampled = asyncio.Event()
+            self._task = asyncio.create_task(self._run())
+        await self._sampled.wait()
+        if self._latest is None:
+            raise Unavailable(
+                "The resource monitor could not take a sample. The server log has the details."
+            )
+        cached = self._cache.get(history)
+        if cached is None:
+            assert self._latest is not None
+            payload = dict(self._latest, history=self._history_json()) if history else self._latest
+            cached = self._cache[history] = json.dumps(payload)
+        return cached
+
+    async def stop(self) -> None:
+        """Stop sampling and release the driver (on server shutdown)."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self.gpus.close()
+
+    async def _run(self) -> None:
+        self._cpu.read()  # the first reading only sets the reference point
+        try:
+            while time.monotonic() - self._last_watched < self.idle_after:
+                started = time.monotonic()
+                try:
+                    await self.sample()
+                except Exception as error:
+                    # Once per kind of failure, not a traceback every tick.
+                    if repr(error) != self._last_failure:
+                        self._last_failure = repr(error)
+                        log.exception("colab-ext: a resource sample failed")
+                    self._sampled.set()
+                await asyncio.sleep(max(0.0, self.interval - (time.monotonic() - started)))
+        finally:
+            await self.gpus.close()
+
+    async def sample(self) -> None:
+        """Take one sample now: system and GPUs side by side, each with its own deadline."""
+        system, _ = await asyncio.gather(self._read_system(), self.gpus.refresh())
+        reading = self.gpus.reading
+        holders = await gpu_holders(reading.processes if reading else [], self.kernels)
+        now = time.time()
+        memory, (cpu, cpu_limit), disk = system if system else (None, (None, None), None)
+        self._latest = {
+            "sampled_at": now,
+            "interval_s": self.interval,
+            "memory": None if memory is None else asdict(memory),
+            "cpu": {"percent": cpu, "count": usable_cpus(), "limit": cpu_limit},
+            "disk": None if disk is None else {"used_bytes": disk.used, "total_bytes": disk.total},
+            "system_problem": self._system_problem,
+            "gpu": self._gpu_json(reading, [holder.as_json() for holder in holders]),
+            "tpu": {"present": bool(self._tpus), "devices": self._tpus},
+        }
+        gpus = {d.index: (d.utilization_percent, d.memory_used_bytes) for d in _devices(reading)}
+        self.history.append((now, memory.used_bytes if memory else None, cpu, gpus))
+        self._cache = {}
+        self.samples_taken += 1
+        self._sampled.set()
+
+    async def _read_system(self) -> tuple[MemoryReading, tuple[Any, Any], Any] | None:
+        try:
+            result = await call_with_deadline(
+                "Reading RAM and disk", lambda: _system(self.root_dir, self._cpu), self.gpus.timeout
+            )
+        except (Unavailable, OSError) as error:
+            self._system_problem = str(error)
+            return None
+        self._system_problem = None
+        return result
+
+    def _gpu_json(self, reading: DriverReading | None, holders: list[dict[str, Any]]) -> Any:
+        state, message = self.gpus.state()
+        return {
+            "state": state,
+            "message": message,
+            "driver_version": reading.driver_version if reading else None,
+            "read_at": self.gpus.read_at,
+            "devices": [asdict(device) for device in _devices(reading)],
+            "holders": holders,
+        }
+
+    def _history_json(self) -> dict[str, Any]:
+        indices = sorted({index for point in self.history for index in point[3]})
+        return {
+            "t": [round(point[0], 3) for point in self.history],
+            "memory_used_bytes": [point[1] for point in self.history],
+            "cpu_percent": [point[2] for point in self.history],
+            "gpus": [
+                {
+                    "index": index,
+                    "utilization_percent": [_gpu(point, index)[0] for point in self.history],
+                    "memory_used_bytes": [_gpu(point, index)[1] for point in self.history],
+                }
+                for index in indices
+            ],
+        }
+
+
+def _gpu(point: Point, index: int) -> tuple[int | None, int | None]:
+    return point[3].get(index, (None, None))
+
+
+def _devices(reading: DriverReading | None) -> list[Any]:
+    return reading.devices if reading is not None else []

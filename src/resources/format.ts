@@ -1,0 +1,124 @@
+/**
+ * Pure formatting of resource figures for the status bar and the panel.
+ */
+import { IGpuDevice, IResources } from './types';
+
+/** Bytes in binary units with one decimal, e.g. `11.2 GiB`. */
+export function formatBytes(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) {
+    return '–';
+  }
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let value = bytes;
+  let unit = 0;
+  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** `used / total` as a whole percentage, or null when either is unknown or total is 0. */
+export function percentOf(
+  used: number | null | undefined,
+  total: number | null | undefined
+): number | null {
+  if (used === null || used === undefined || !total) {
+    return null;
+  }
+  return Math.round((100 * used) / total);
+}
+
+/** `3.1 / 24.0 GiB` (the unit of the total, so both read alike). */
+export function formatUsage(
+  used: number | null | undefined,
+  total: number | null | undefined
+): string {
+  if (used === null || used === undefined || !total) {
+    return '–';
+  }
+  const [totalValue, unit] = formatBytes(total).split(' ');
+  const divisor = total / Number(totalValue);
+  return `${(used / divisor).toFixed(1)} / ${totalValue} ${unit}`;
+}
+
+/** The short text of the status bar item, like Colab's meter. */
+export function statusSummary(resources: IResources): string {
+  const parts: string[] = [];
+  if (resources.memory) {
+    parts.push(
+      `RAM ${percentOf(resources.memory.used_bytes, resources.memory.total_bytes)}%`
+    );
+  }
+  if (resources.disk) {
+    parts.push(
+      `Disk ${percentOf(resources.disk.used_bytes, resources.disk.total_bytes)}%`
+    );
+  }
+  for (const device of resources.gpu.devices) {
+    parts.push(gpuSummary(device, resources.gpu.devices.length > 1));
+  }
+  return parts.join(' · ');
+}
+
+function gpuSummary(device: IGpuDevice, numbered: boolean): string {
+  const label = numbered ? `GPU${device.index}` : 'GPU';
+  const memory = percentOf(device.memory_used_bytes, device.memory_total_bytes);
+  const figures = [memory === null ? null : `${memory}% mem`];
+  if (device.utilization_percent !== null) {
+    figures.push(`${device.utilization_percent}% util`);
+  }
+  const shown = figures.filter(Boolean).join(', ');
+  return shown ? `${label} ${shown}` : `${label} –`;
+}
+
+/** The status bar item's tooltip: every figure in full. */
+export function statusTooltip(resources: IResources): string {
+  const lines: string[] = [];
+  if (resources.memory) {
+    const where =
+      resources.memory.source === 'cgroup' ? ' (container limit)' : '';
+    lines.push(
+      `RAM: ${formatUsage(resources.memory.used_bytes, resources.memory.total_bytes)}${where}`
+    );
+  }
+  if (resources.disk) {
+    lines.push(
+      `Disk: ${formatUsage(resources.disk.used_bytes, resources.disk.total_bytes)}`
+    );
+  }
+  for (const device of resources.gpu.devices) {
+    lines.push(
+      `GPU ${device.index} ${device.name}: ${formatUsage(device.memory_used_bytes, device.memory_total_bytes)}` +
+        (device.utilization_percent === null
+          ? ''
+          : `, ${device.utilization_percent}% busy`)
+    );
+  }
+  if (resources.gpu.state !== 'ok' && resources.gpu.message) {
+    lines.push(resources.gpu.message);
+  }
+  lines.push('Click for details');
+  return lines.join('\n');
+}
+
+/** The notebook (or process) that holds GPU memory, for the process table. */
+export function holderLabel(holder: {
+  notebook_path: string | null;
+  kernel_id: string | null;
+  kernel_name: string | null;
+  process_name: string | null;
+  pids: number[];
+}): string {
+  if (holder.notebook_path) {
+    return holder.notebook_path;
+  }
+  if (holder.kernel_id) {
+    return `Kernel ${holder.kernel_name ?? ''} ${holder.kernel_id.slice(0, 8)} (no notebook)`.replace(
+      '  ',
+      ' '
+    );
+  }
+  const name = holder.process_name ?? 'Another process';
+  return `${name} (pid ${holder.pids.join(', ')})`;
+}

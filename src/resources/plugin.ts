@@ -1,0 +1,80 @@
+/**
+ * The resources feature: a status bar item with RAM, disk and GPU figures, and the
+ * "View resources" command (Runtime menu, palette, status bar click) that opens the sidebar
+ * panel. The panel's code is loaded only when first opened.
+ */
+import {
+  ILabShell,
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import { ICommandPalette } from '@jupyterlab/apputils';
+import { IStatusBar } from '@jupyterlab/statusbar';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { Widget } from '@lumino/widgets';
+
+import { ResourcesModel } from './model';
+import { ResourcesStatusItem } from './statusItem';
+
+/** Command ids of the resources feature. */
+export namespace CommandIDs {
+  export const viewResources = 'colab-ext:view-resources';
+}
+
+export const resourcesPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'colab-ext:resources',
+  description:
+    'RAM, disk and GPU figures in the status bar, and a panel showing which notebook holds GPU memory.',
+  autoStart: true,
+  optional: [IStatusBar, ICommandPalette, ILabShell, ITranslator],
+  activate: (
+    app: JupyterFrontEnd,
+    statusBar: IStatusBar | null,
+    palette: ICommandPalette | null,
+    labShell: ILabShell | null,
+    translator: ITranslator | null
+  ): void => {
+    const trans = (translator ?? nullTranslator).load('colab_ext');
+    let model: ResourcesModel | null = null;
+    const getModel = () => (model ??= new ResourcesModel());
+    let panel: Widget | null = null;
+
+    app.commands.addCommand(CommandIDs.viewResources, {
+      label: trans.__('View resources'),
+      caption: trans.__(
+        'RAM, CPU, disk and GPUs of this runtime, and which notebook holds GPU memory'
+      ),
+      execute: async () => {
+        if (!panel || panel.isDisposed) {
+          const { ResourcesPanel } = await import('./panel');
+          panel = new ResourcesPanel(
+            getModel(),
+            id => app.serviceManager.kernels.shutdown(id),
+            trans
+          );
+          app.shell.add(panel, 'right', { rank: 600 });
+        }
+        app.shell.activateById(panel.id);
+        if (labShell?.rightCollapsed) {
+          labShell.expandRight();
+        }
+      }
+    });
+    palette?.addItem({
+      command: CommandIDs.viewResources,
+      category: trans.__('Runtime')
+    });
+
+    if (statusBar) {
+      const item = new ResourcesStatusItem(getModel(), () => {
+        void app.commands.execute(CommandIDs.viewResources);
+      });
+      item.node.setAttribute('aria-label', trans.__('View resources'));
+      statusBar.registerStatusItem('colab-ext:resources', {
+        item,
+        align: 'left',
+        rank: 100
+      });
+    }
+  }
+};

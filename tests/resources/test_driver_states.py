@@ -1,0 +1,158 @@
+"""Every state of the NVIDIA driver answers as designed: a clear state, never a 500."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from typing import Any
+
+import jsonschema
+import pytest
+
+from tests.core.test_openapi import load_spec, schema_of
+
+
+async def gpu_state(get_resources: Any) -> dict[str, Any]:
+    resources = await get_resources()
+    jsonschema.validate(resources, schema_of(load_spec(), "Resources"))
+    return resources["gpu"]
+
+
+async def test_no_driver(nvml: Any, get_resources: Any) -> None:
+    nvml(init=9)  # NVML_ERROR_DRIVER_NOT_LOADED
+    gpu = await gpu_state(get_resources)
+    assert gpu["state"] == "no_driver"
+    assert "not loaded" in gpu["message"]
+    assert gpu["devices"] == [] and gpu["holders"] == []
+
+
+async def test_driver_without_gpus(nvml: Any, get_resources: Any) -> None:
+    nvml(gpus=[], driver="550.54.15")
+    gpu = await gpu_state(get_resources)
+    assert (gpu["state"], gpu["driver_version"]) == ("no_gpu", "550.54.15")
+    assert "sees no GPU" in gpu["message"]
+
+
+async def test_mig_gpu_reports_memory_and_says_why_utilisation_is_missing(
+    nvml: Any, get_resources: Any
+) -> None:
+    nvml(gpus=[{"name": "NVIDIA A100-SXM4-40GB", "mig": 1, "mem_used": 3 << 30}])
+    gpu = await gpu_state(get_resources)
+    [device] = gpu["devices"]
+    assert gpu["state"] == "ok"
+    assert device["mig_enabled"] is True
+    assert device["utilization_percent"] is None
+    assert device["unavailable"]["utilization_percent"] == "not reported while MIG is enabled"
+    assert device["memory_used_bytes"] == 3 << 30  # the rest is still reported
+    assert device["temperature_c"] == 40
+
+
+async def test_missing_optional_function_leaves_the_rest(nvml: Any, get_resources: Any) -> None:
+    # The stand-in, like an older driver, has no PCIe throughput counters.
+    nvml(gpus=[{"name": "x", "util": 55, "power": 120000, "power_limit": 300000}])
+    [device] = (await gpu_state(get_resources))["devices"]
+    assert device["pcie_tx_kbps"] is None and device["pcie_rx_kbps"] is None
+    assert device["unavailable"]["pcie_tx_kbps"] == "this NVIDIA driver does not provide it"
+    assert (device["utilization_percent"], device["power_w"], device["power_limit_w"]) == (
+        55,
+        120.0,
+        300.0,
+    )
+
+
+async def test_one_failing_call_blanks_only_its_value(nvml: Any, get_resources: Any) -> None:
+    nvml(gpus=["x"], fail={"nvmlDeviceGetTemperature": 999, "nvmlDeviceGetPowerUsage": 3})
+    gpu = await gpu_state(get_resources)
+    [device] = gpu["devices"]
+    assert gpu["state"] == "ok"
+    assert device["temperature_c"] is None
+    assert device["unavailable"]["temperature_c"].startswith("the driver failed to report it")
+    assert device["unavailable"]["power_w"] == "not supported on this GPU"
+    assert device["memory_total_bytes"] == 16 << 30
+
+
+@pytest.mark.parametrize(
+    ("fail", "state", "words"),
+    [
+        ({"nvmlDeviceGetCount_v2": 15}, "driver_error", "GPU is lost"),
+        ({"nvmlDeviceGetComputeRunningProcesses_v3": 999}, "ok", "Processes could not be listed"),
+    ],
+)
+async def test_failing_essential_calls(
+    nvml: Any, get_resources: Any, fail: dict[str, int], state: str, words: str
+) -> None:
+    nvml(gpus=["x"], fail=fail)
+    gpu = await gpu_state(get_resources)
+    assert gpu["state"] == state
+    assert words in gpu["message"]
+
+
+async def _worst_loop_stall(seconds: float) -> float:
+    worst = 0.0
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        before = time.monotonic()
+        await asyncio.sleep(0.01)
+        worst = max(worst, time.monotonic() - before - 0.01)
+    return worst
+
+
+@pytest.fixture
+def colab_config() -> dict[str, Any]:
+    return {"nvml_timeout": 0.3, "resources_interval": 0.2}
+
+
+async def test_slow_driver_leaves_the_event_loop_responsive(
+    nvml: Any, get_resources: Any, jp_fetch: Any
+) -> None:
+    nvml(gpus=["Slow GPU"], delay_ms=250)  # every NVML call takes 250 ms; a reading ~14 calls
+    started = time.monotonic()
+    gpu = await gpu_state(get_resources)
+    assert time.monotonic() - started < 1.5  # answered after the deadline, not the driver
+    assert gpu["state"] in ("pending", "slow")
+
+    # While the driver grinds, the server answers other requests at once.
+    stall = asyncio.ensure_future(_worst_loop_stall(2.0))
+    for _ in range(10):
+        request_started = time.monotonic()
+        await jp_fetch("api", "status")
+        assert time.monotonic() - request_started < 0.25
+        await get_resources()
+    assert await stall < 0.1
+
+    # The reading lands in the end; the next one is late again, and the last answer is shown.
+    deadline = time.monotonic() + 15
+    seen = set()
+    while not (gpu["devices"] and gpu["state"] == "slow") and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+        gpu = await gpu_state(get_resources)
+        seen.add(gpu["state"])
+    assert [d["name"] for d in gpu["devices"]] == ["Slow GPU"]
+    assert gpu["state"] == "slow" and "last answer" in gpu["message"]
+    assert "ok" in seen  # between the answer landing and the next deadline passing
+    # Never more than one reading in flight, however many ticks passed.
+    assert sum(t.name == "colab-ext-nvml" for t in threading.enumerate()) <= 1
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"init": 9},
+        {"gpus": [{"name": "A100", "mig": 1}]},
+        {"gpus": ["x"], "fail": {"nvmlDeviceGetCount_v2": 15}},
+        {"gpus": ["x"], "fail": {"nvmlDeviceGetTemperature": 999}},
+    ],
+    ids=["no-driver", "mig", "lost-gpu", "failing-call"],
+)
+async def test_error_states_log_no_traceback_per_tick(
+    nvml: Any, get_resources: Any, caplog: pytest.LogCaptureFixture, settings: dict[str, Any]
+) -> None:
+    nvml(**settings)
+    caplog.set_level(logging.DEBUG, logger="colab_ext")
+    for _ in range(5):  # several ticks of the sampler
+        await get_resources()
+        await asyncio.sleep(0.25)
+    noisy = [r for r in caplog.records if r.name.startswith("colab_ext") and r.levelno >= 30]
+    assert noisy == []

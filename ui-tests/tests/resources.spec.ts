@@ -1,0 +1,145 @@
+import { expect, test } from '@jupyterlab/galata';
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** What the stand-in NVML driver reports (read by the server started from ui-tests/). */
+const NVML_CONFIG = path.join(__dirname, '..', '.nvml-standin', 'nvml.conf');
+const GiB = 1024 ** 3;
+
+const H100 =
+  'gpu name=NVIDIA H100 80GB HBM3;uuid=GPU-ui-h100;mem_total=' +
+  `${80 * GiB};mem_used=${12 * GiB};util=37;temp=51;power=250000;power_limit=700000`;
+
+function driverReports(...lines: string[]): void {
+  fs.writeFileSync(NVML_CONFIG, lines.join('\n') + '\n');
+}
+
+test.describe('Resources', () => {
+  // Back to what the server starts with: no working driver.
+  test.afterEach(() => driverReports('init 9'));
+
+  test('status bar, panel with the notebook holding GPU memory, shut it down', async ({
+    page,
+    request,
+    baseURL
+  }, testInfo) => {
+    driverReports(H100);
+    const item = page.locator('.jp-colab-ResourcesStatus');
+    await expect(item).toContainText('GPU 15% mem, 37% util');
+    await expect(item).toContainText(/RAM \d+% · Disk \d+%/);
+
+    // A notebook whose kernel then "allocates" 11 GiB on GPU 0.
+    await page.notebook.createNew('gpu-holder.ipynb');
+    await page.notebook.setCell(0, 'code', 'import os; print(os.getpid())');
+    await page.notebook.run();
+    const pid = (await page.notebook.getCellTextOutput(0))![0].trim();
+    expect(pid).toMatch(/^\d+$/);
+    driverReports(H100, `proc 0 ${pid} ${11 * GiB}`);
+
+    await item.click();
+    const panel = page.locator('#colab-ext-resources');
+    await expect(panel).toBeVisible();
+    const card = panel.locator('.jp-colab-GpuCard[data-gpu="0"]');
+    await expect(card).toContainText('NVIDIA H100 80GB HBM3');
+    await expect(card.locator('[data-figure="utilization"]')).toContainText(
+      '37%'
+    );
+    await expect(card.locator('[data-figure="temperature"]')).toContainText(
+      '51 °C'
+    );
+    await expect(card.locator('[data-figure="power"]')).toContainText(
+      '250 / 700 W'
+    );
+    // The stand-in, like older drivers, has no PCIe counters: said, not blank.
+    await expect(card.locator('[data-figure="pcie"]')).toContainText('n/a');
+    const row = panel.locator('li[data-notebook$="gpu-holder.ipynb"]');
+    await expect(row).toContainText('11.0 GiB');
+    await expect(
+      panel.locator('.jp-colab-Sparkline polyline').first()
+    ).toBeAttached();
+
+    const light = testInfo.outputPath('resources-panel-light.png');
+    await panel.screenshot({ path: light });
+    await testInfo.attach('resources-panel-light', { path: light });
+    const bar = testInfo.outputPath('resources-statusbar-light.png');
+    await page.locator('#jp-main-statusbar').screenshot({ path: bar });
+    await testInfo.attach('resources-statusbar-light', { path: bar });
+
+    await page.theme.setDarkTheme();
+    await expect(panel).toBeVisible();
+    const dark = testInfo.outputPath('resources-panel-dark.png');
+    await panel.screenshot({ path: dark });
+    await testInfo.attach('resources-panel-dark', { path: dark });
+    const darkBar = testInfo.outputPath('resources-statusbar-dark.png');
+    await page.locator('#jp-main-statusbar').screenshot({ path: darkBar });
+    await testInfo.attach('resources-statusbar-dark', { path: darkBar });
+    await page.theme.setLightTheme();
+
+    // Free the GPU from the panel: confirm, and the kernel is gone.
+    await row.getByRole('button', { name: /Shut down the kernel of/ }).click();
+    const dialog = page.locator('.jp-Dialog');
+    await expect(dialog).toContainText('gpu-holder.ipynb');
+    await dialog.getByRole('button', { name: 'Shut down' }).click();
+    await expect(row).toHaveCount(0);
+    const kernels = await (await request.get(`${baseURL}/api/kernels`)).json();
+    expect(kernels).toEqual([]);
+  });
+
+  test('View resources in the Runtime menu; a lost GPU is said, not blank', async ({
+    page
+  }, testInfo) => {
+    driverReports(H100, 'fail nvmlDeviceGetCount_v2 15');
+    await page.menu.clickMenuItem('Runtime>View resources');
+    const panel = page.locator('#colab-ext-resources');
+    await expect(panel.locator('.jp-colab-Resources-gpuState')).toContainText(
+      'The NVIDIA driver failed to answer: GPU is lost.'
+    );
+    await expect(panel.locator('[data-figure="ram"]')).toContainText('iB');
+    const shot = testInfo.outputPath('resources-panel-lost-gpu.png');
+    await panel.screenshot({ path: shot });
+    await testInfo.attach('resources-panel-lost-gpu', { path: shot });
+    await expect(page.locator('.jp-colab-ResourcesStatus')).toContainText(
+      /RAM \d+%/
+    );
+  });
+
+  test('open tabs of one lab share one poll of the server', async ({
+    page,
+    context,
+    baseURL
+  }) => {
+    const tabs = [page];
+    for (let i = 0; i < 2; i++) {
+      const tab = await context.newPage();
+      await tab.goto(`${baseURL}/lab`);
+      await expect(tab.locator('.jp-colab-ResourcesStatus')).toContainText(
+        'RAM',
+        { timeout: 60000 }
+      );
+      tabs.push(tab);
+    }
+    // All three are visible, so none stands by: each would poll on its own without sharing.
+    for (const tab of tabs) {
+      expect(await tab.evaluate(() => document.visibilityState)).toBe(
+        'visible'
+      );
+    }
+    let asked = 0;
+    for (const tab of tabs) {
+      tab.on('request', request => {
+        if (request.url().includes('/colab/resources')) {
+          asked++;
+        }
+      });
+    }
+    await page.waitForTimeout(6000);
+    // One tab polls about once a second; three tabs without sharing would ask about 18 times.
+    expect(asked).toBeGreaterThan(2);
+    expect(asked).toBeLessThanOrEqual(10);
+    for (const tab of tabs) {
+      await expect(tab.locator('.jp-colab-ResourcesStatus')).toContainText(
+        /RAM \d+%/
+      );
+    }
+  });
+});
