@@ -10,16 +10,17 @@ from collections.abc import Awaitable, Callable
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Float
 
-from . import runtime
+from . import github, runtime
 from ._version import __version__
 from .core.routing import Route
+from .github.settings import GitHubSettings
 from .runtime.kernels import KernelDirectory
 
 #: Every feature, in the order its routes are registered.
-FEATURES = [runtime]
+FEATURES = [runtime, github]
 
 
-class ColabExt(ExtensionApp):
+class ColabExt(GitHubSettings, ExtensionApp):
     """colab-ext's server side. Admins configure it as ``c.ColabExt.<trait>``."""
 
     name = "colab_ext"
