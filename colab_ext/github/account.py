@@ -67,6 +67,7 @@ class GitHubAccount:
         self.store = store
         self.clients = clients
         self._identities: dict[str, Identity] = {}
+        clients.on_unauthorized = self._identities.clear
         self.device: DeviceFlow | None = None
 
     def token(self) -> str:

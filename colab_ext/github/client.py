@@ -42,6 +42,8 @@ class GitHubClients:
     def __init__(self, settings: GitHubSettings) -> None:
         self.settings = settings
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="colab-ext-github")
+        #: Called when GitHub refuses the token, so what was known about it is forgotten.
+        self.on_unauthorized: Callable[[], None] = lambda: None
 
     def client(self, token: str) -> Github:
         """A client for ``token`` that retries only reads."""
@@ -70,6 +72,8 @@ class GitHubClients:
         except ColabError:
             raise
         except GithubException as error:
+            if error.status == 401:
+                self.on_unauthorized()
             raise github_error(what, error) from None
         except requests.RequestException as error:
             raise Unavailable(

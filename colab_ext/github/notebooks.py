@@ -76,9 +76,14 @@ def with_badge(notebook: dict[str, Any], url: str) -> dict[str, Any]:
 
 
 def for_github(notebook: dict[str, Any]) -> dict[str, Any]:
-    """The copy that goes to GitHub: without colab-ext's record of this server."""
+    """The copy that goes to GitHub: without colab-ext's record of this server, nor the
+    per-server trust flags and signature Jupyter adds when it reads a notebook."""
     result = copy.deepcopy(notebook)
-    result.get("metadata", {}).pop(METADATA_KEY, None)
+    metadata = result.get("metadata", {})
+    for key in (METADATA_KEY, "signature", "orig_nbformat"):
+        metadata.pop(key, None)
+    for cell in result.get("cells", []):
+        cell.get("metadata", {}).pop("trusted", None)
     return result
 
 
