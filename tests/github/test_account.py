@@ -1,4 +1,4 @@
-"""Connecting to GitHub: tokens checked, stored owner-only, never sent back, removed on disconnect."""
+"""Connecting to GitHub: tokens checked, stored owner-only, never sent back, deleted on disconnect."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ async def test_connect_checks_and_stores_the_token(jp_fetch: Any, token_path: Pa
     assert stat.S_IMODE(token_path.stat().st_mode) == 0o600
     assert TOKEN in token_path.read_text()
     status, again = await call(jp_fetch, "GET", "account")
-    assert again["login"] == "octo"
+    assert status == 200 and again["login"] == "octo"
 
 
 async def test_a_token_github_refuses_is_not_stored(jp_fetch: Any, token_path: Path) -> None:
@@ -62,7 +62,7 @@ async def test_github_token_in_the_environment_is_honoured(
     github_env: None, jp_fetch: Any, token_path: Path
 ) -> None:
     status, answer = await call(jp_fetch, "GET", "account")
-    assert answer["connected"] is True
+    assert status == 200 and answer["connected"] is True
     assert answer["source"] == "environment"
     assert not token_path.exists()
 

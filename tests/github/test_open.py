@@ -112,6 +112,7 @@ async def test_browse_owner_repo_branch_folder(jp_fetch: Any, fake_github: FakeG
     status, folder = await call(
         jp_fetch, "GET", "browse", owner="octo", repo="notebooks", ref="main", path="nb"
     )
+    assert status == 200
     assert folder["entries"] == [
         {"name": "analysis.ipynb", "path": "nb/analysis.ipynb", "type": "file"}
     ]

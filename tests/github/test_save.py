@@ -1,4 +1,4 @@
-"""Save a copy in GitHub: new and existing files, branches, conflicts, pull requests, large files."""
+"""Save a copy in GitHub: new and existing files, branches, conflicts, pull requests, big files."""
 
 from __future__ import annotations
 
