@@ -3,8 +3,9 @@
  */
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
+import { githubPlugin } from './github/plugin';
 import { runtimePlugin } from './runtime/plugin';
 
-const plugins: JupyterFrontEndPlugin<any>[] = [runtimePlugin];
+const plugins: JupyterFrontEndPlugin<any>[] = [runtimePlugin, githubPlugin];
 
 export default plugins;

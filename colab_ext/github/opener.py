@@ -122,14 +122,17 @@ class GitHubOpener:
         return chosen.filename, content.encode(), record
 
     async def browse(self, query: dict[str, str]) -> dict[str, Any]:
-        """One level of owner > repo > branch > folder, whichever the query reaches."""
+        """One level of owner > repo > branch > folder, whichever the query reaches; with no
+        owner, the repositories the user can push to."""
         client = self.clients.client(self.account.token())
         owner, repo_name = query.get("owner", ""), query.get("repo", "")
         ref, path = query.get("ref", ""), query.get("path", "")
 
         def look() -> dict[str, Any]:
             if not owner:
-                raise BadRequest("Say whose repositories to list (a user or an organisation).")
+                # The repositories this user can push to, wherever they live (Save a copy).
+                mine = [r for r in client.get_user().get_repos() if r.permissions.push]
+                return {"repos": [_repo_entry(r) for r in mine[:500]]}
             if not repo_name:
                 login = client.get_user().login
                 named = (

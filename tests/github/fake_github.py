@@ -295,7 +295,13 @@ def main() -> None:
 def _notebook(source: str) -> bytes:
     cell = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": []}
     cell["source"] = source
-    document = {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    document = {
+        "cells": [cell],
+        "metadata": {"kernelspec": kernelspec},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
     return json.dumps(document, indent=1).encode()
 
 

@@ -105,6 +105,9 @@ async def test_browse_owner_repo_branch_folder(jp_fetch: Any, fake_github: FakeG
     status, repos = await call(jp_fetch, "GET", "browse", owner="octo")
     assert [r["full_name"] for r in repos["repos"]] == ["octo/notebooks"]
     assert repos["repos"][0]["can_push"] is True
+    status, pushable = await call(jp_fetch, "GET", "browse")
+    assert status == 200
+    assert [r["full_name"] for r in pushable["repos"]] == ["octo/notebooks"]  # not readonly
     status, branches = await call(jp_fetch, "GET", "browse", owner="octo", repo="notebooks")
     assert branches == {"default_branch": "main", "branches": ["main"]}
     status, top = await call(jp_fetch, "GET", "browse", owner="octo", repo="notebooks", ref="main")
