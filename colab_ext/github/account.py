@@ -195,7 +195,10 @@ class GitHubAccount:
                 url,
                 method="POST",
                 body=urlencode(form),
-                headers={"Accept": "application/json"},
+                headers={
+                    "Accept": "application/json",
+                    "Content-Type": "application/x-www-form-urlencoded",
+                },
                 request_timeout=self.settings.github_timeout,
             )
         except (HTTPClientError, OSError) as error:

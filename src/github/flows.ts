@@ -228,11 +228,17 @@ export async function saveCopyInGitHub(
     try {
       const result = await withProgress(
         trans.__('Saving %1 to GitHub…', baseName(target.path)),
-        githubApi.save({
-          ...choice,
-          path: target.path,
-          write_metadata: serverWritesRecord(target)
-        }),
+        githubApi
+          .save({
+            ...choice,
+            path: target.path,
+            write_metadata: serverWritesRecord(target)
+          })
+          .then(async saved => {
+            // Recorded before "done" shows, so the next save already sees it.
+            await applyRecord(target, saved.record as IGitHubRecord);
+            return saved;
+          }),
         saved => ({
           message: saved.pull_request_url
             ? trans.__('Opened a pull request on %1.', saved.repo)
@@ -253,7 +259,6 @@ export async function saveCopyInGitHub(
           ]
         })
       );
-      await applyRecord(target, result.record as IGitHubRecord);
       return result;
     } catch (error) {
       if (error instanceof ColabApiError && error.status === 409) {
@@ -300,11 +305,16 @@ export async function saveGist(
   try {
     const gist: IGistResult = await withProgress(
       trans.__('Saving the gist…'),
-      githubApi.gist({
-        ...result.value,
-        path: target.path,
-        write_metadata: serverWritesRecord(target)
-      }),
+      githubApi
+        .gist({
+          ...result.value,
+          path: target.path,
+          write_metadata: serverWritesRecord(target)
+        })
+        .then(async saved => {
+          await applyRecord(target, saved.record as IGitHubRecord);
+          return saved;
+        }),
       saved => ({
         message: saved.created
           ? trans.__('Created a gist of %1.', baseName(target.path))
@@ -318,7 +328,6 @@ export async function saveGist(
         ]
       })
     );
-    await applyRecord(target, gist.record as IGitHubRecord);
     return { html_url: gist.html_url, nbviewer_url: gist.nbviewer_url };
   } catch (error) {
     await showErrorMessage(trans.__('Save as a GitHub Gist'), error as Error);

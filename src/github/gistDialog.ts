@@ -27,8 +27,12 @@ export class GistBody extends Widget {
     this.addClass('jp-colab-GitHub');
     this.addClass('jp-colab-GitHubGist');
     this.description = textInput(name);
-    const visibility = document.createElement('div');
+    const visibility = document.createElement('fieldset');
     visibility.className = 'jp-colab-GitHub-radios';
+    const legend = document.createElement('legend');
+    legend.className = 'jp-colab-GitHub-label';
+    legend.textContent = trans.__('Visibility');
+    visibility.append(legend);
     const group = DOMUtils.createDomID();
     const radio = (label: string, checked: boolean): HTMLInputElement => {
       const row = document.createElement('label');
@@ -52,7 +56,7 @@ export class GistBody extends Widget {
     [clearRow, this.clearOutputs] = checkbox(trans.__('Clear outputs'));
     this.node.append(
       field(trans.__('Description'), this.description),
-      field(trans.__('Visibility'), visibility)
+      visibility
     );
     if (gist) {
       const note = paragraph(trans.__('Saving updates your gist '));

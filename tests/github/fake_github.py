@@ -238,10 +238,13 @@ def _handler_for(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             fault = fake.take_fault(method, path)
             if fault and fault.when == "before":
                 return self._fault(fault)
-            try:
-                body = json.loads(raw) if raw else {}
-            except ValueError:
-                body = {}
+            if "form-urlencoded" in (self.headers.get("Content-Type") or ""):
+                body: Any = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
+            else:
+                try:
+                    body = json.loads(raw) if raw else {}
+                except ValueError:
+                    body = {}
             try:
                 with fake.lock:
                     Routes(fake, self.headers).dispatch(method, path, query, body)

@@ -71,3 +71,9 @@ async def test_routes_say_to_connect_first(jp_fetch: Any) -> None:
     status, answer = await call(jp_fetch, "POST", "gist", {"path": "x.ipynb", "public": False})
     assert status == 401
     assert "not connected to GitHub" in answer["message"]
+
+
+async def test_without_an_oauth_app_the_device_flow_is_refused(jp_fetch: Any) -> None:
+    status, answer = await call(jp_fetch, "POST", "device", {})
+    assert status == 400
+    assert "c.ColabExt.github_oauth_client_id" in answer["message"]

@@ -163,9 +163,9 @@ test('export a gist, then update the same gist through the command', async ({
   await dialog.getByText('Public (listed on your profile)').click();
   await shoot(page, testInfo, 'github-gist');
   await page.getByRole('button', { name: 'Save gist' }).click();
-  await expect(
-    page.getByText('Created a gist of gh-gist.ipynb.')
-  ).toBeVisible({ timeout: 20000 });
+  await expect(page.getByText('Created a gist of gh-gist.ipynb.')).toBeVisible({
+    timeout: 20000
+  });
 
   // The share-links feature runs the same command with a path and reads the links.
   const links = page.evaluate(
