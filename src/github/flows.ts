@@ -182,7 +182,9 @@ async function resolveConflict(
       Dialog.createButton({ label: trans.__('Save under another path') }),
       Dialog.createButton({ label: trans.__('Open a pull request') }),
       Dialog.warnButton({ label: trans.__('Overwrite') })
-    ]
+    ],
+    // Enter must never overwrite someone's change: it opens a pull request.
+    defaultButton: 2
   });
   const label = result.button.label;
   if (label === trans.__('Save under another path')) {

@@ -1,4 +1,4 @@
-"""Connecting to GitHub: tokens checked, stored owner-only, never sent back, deleted on disconnect."""
+"""Connecting to GitHub: tokens checked, stored owner-only, never sent back, deleted at will."""
 
 from __future__ import annotations
 

@@ -234,3 +234,71 @@ test('open from a GitHub URL and by browsing', async ({ page }, testInfo) => {
 });
 
 void galata;
+
+test('a file changed on GitHub is a conflict; the user opens a pull request', async ({
+  page,
+  request
+}, testInfo) => {
+  await connectQuietly(page);
+  await page.notebook.createNew('gh-conflict.ipynb');
+  await page.notebook.setCell(0, 'code', '"mine"');
+  await page.notebook.save();
+
+  const saveTo = async (path: string) => {
+    await page.menu.clickMenuItem('File>Save a Copy in GitHub…');
+    const dialog = page.locator('.jp-colab-GitHubSave');
+    await expect(dialog.locator('select')).toHaveValue('main');
+    await dialog
+      .getByRole('textbox', { name: 'Path in the repository' })
+      .fill(path);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+  };
+  await saveTo('shared/conflict.ipynb');
+  await expect(page.getByText('Saved shared/conflict.ipynb')).toBeVisible({
+    timeout: 20000
+  });
+
+  // Someone else changes the file on GitHub.
+  const url = `${fakeUrl}/repos/octo/notebooks/contents/shared/conflict.ipynb`;
+  const current = await (await request.get(url, { headers: auth })).json();
+  const theirs = await request.put(url, {
+    headers: auth,
+    data: {
+      message: 'Their change',
+      content: Buffer.from(
+        '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
+      ).toString('base64'),
+      sha: current.sha,
+      branch: 'main'
+    }
+  });
+  expect(theirs.ok()).toBeTruthy();
+
+  await page.notebook.setCell(0, 'code', '"mine, edited"');
+  await page.notebook.save();
+  await page.menu.clickMenuItem('File>Save a Copy in GitHub…');
+  await expect(page.locator('.jp-colab-GitHubSave select')).toHaveValue('main');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  const conflict = page.locator('.jp-Dialog', {
+    hasText: 'The file changed on GitHub'
+  });
+  await expect(conflict).toBeVisible({ timeout: 20000 });
+  await expect(conflict).toContainText('changed on GitHub since this notebook');
+  await shoot(page, testInfo, 'github-conflict');
+  await conflict.getByRole('button', { name: 'Open a pull request' }).click();
+  await expect(
+    page.getByText('Opened a pull request on octo/notebooks.')
+  ).toBeVisible({ timeout: 20000 });
+
+  // Their change is still on main; ours waits in a pull request.
+  const main = await (await request.get(url, { headers: auth })).json();
+  expect(main.sha).not.toBe(current.sha);
+  expect(Buffer.from(main.content, 'base64').toString()).not.toContain('mine');
+  const pulls = await (
+    await request.get(`${fakeUrl}/repos/octo/notebooks/pulls`, {
+      headers: auth
+    })
+  ).json();
+  expect(pulls).toHaveLength(1);
+  expect(pulls[0].base.ref).toBe('main');
+});
