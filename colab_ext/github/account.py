@@ -81,14 +81,14 @@ class GitHubAccount:
         """Ask GitHub who the token belongs to (remembered per token for this server's life)."""
         key = fingerprint(token)
         if key not in self._identities:
+            client = self.clients.client(token)
 
             def ask() -> Identity:
-                client = self.clients.client(token)
                 user = client.get_user()
                 login = user.login  # the first call: fills client.oauth_scopes too
                 return Identity(login, user.name, client.oauth_scopes)
 
-            self._identities[key] = await self.clients.run("checking the token", ask)
+            self._identities[key] = await self.clients.run("checking the token", ask, client)
         return self._identities[key]
 
     async def status(self) -> dict[str, Any]:

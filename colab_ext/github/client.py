@@ -64,11 +64,20 @@ class GitHubClients:
             user_agent="colab-ext",
         )
 
-    async def run(self, what: str, func: Callable[[], T]) -> T:
-        """Run a blocking GitHub call off the loop; GitHub's errors become :class:`ColabError`."""
+    async def run(self, what: str, func: Callable[[], T], client: Github | None = None) -> T:
+        """Run a blocking GitHub call off the loop; GitHub's errors become :class:`ColabError`.
+        ``client`` is closed afterwards (its HTTP connections would otherwise linger)."""
+
+        def call() -> T:
+            try:
+                return func()
+            finally:
+                if client is not None:
+                    client.close()
+
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(self._pool, func)
+            return await loop.run_in_executor(self._pool, call)
         except ColabError:
             raise
         except GithubException as error:

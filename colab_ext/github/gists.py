@@ -66,7 +66,7 @@ class GistSaver:
                     return updated, False
             return create_gist(client, public, filename, content, description), True
 
-        gist, created = await self.clients.run("saving the gist", work)
+        gist, created = await self.clients.run("saving the gist", work, client)
         owner = gist.owner.login if gist.owner else who.login
         record = {
             "id": gist.id,

@@ -42,7 +42,7 @@ class GitHubOpener:
 
     async def open(self, body: dict[str, Any]) -> dict[str, Any]:
         folder = str(body.get("folder") or "")
-        client = self.clients.client(self.account.token())
+        token = self.account.token()
         if body.get("url"):
             location = parse_url(str(body["url"]), self.clients.settings.github_web_url)
         else:
@@ -51,13 +51,14 @@ class GitHubOpener:
                 str(body.get("repo", "")),
                 f"{body.get('ref', '')}/{body.get('path', '')}",
             )
+        client = self.clients.client(token)
         if isinstance(location, GistLocation):
             name, data, record = await self.clients.run(
-                "reading the gist", lambda: self._read_gist(client, location)
+                "reading the gist", lambda: self._read_gist(client, location), client
             )
         else:
             name, data, record = await self.clients.run(
-                "reading the notebook", lambda: self._read_file(client, location)
+                "reading the notebook", lambda: self._read_file(client, location), client
             )
         notebook = with_record(parse(data, name), **record)
         path = await self.local.free_path(folder, name)
@@ -154,7 +155,7 @@ class GitHubOpener:
             entries.sort(key=lambda e: (e["type"] != "dir", e["name"].lower()))
             return {"entries": entries}
 
-        return await self.clients.run("listing GitHub", look)
+        return await self.clients.run("listing GitHub", look, client)
 
 
 def _repo_entry(repo: Repository) -> dict[str, Any]:

@@ -114,6 +114,7 @@ class GitHubSaver:
         result = await self.clients.run(
             f"saving to {request.repo}",
             lambda: self._commit(client, request, content, remembered, who.login),
+            client,
         )
         record = {
             "owner": owner,

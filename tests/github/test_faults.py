@@ -172,3 +172,31 @@ async def test_missing_repository_is_a_404_message(jp_fetch: Any, jp_root_dir: P
     status, answer = await call(jp_fetch, "POST", "save", save_body(repo="octo/gone"))
     assert status == 404
     assert "Check the owner, repository" in answer["message"]
+
+
+async def test_secondary_rate_limit_says_when_to_retry(
+    jp_fetch: Any, fake_github: FakeGitHub
+) -> None:
+    await connect(jp_fetch)
+    fake_github.fail(
+        "GET",
+        r"/repos/octo/notebooks",
+        status=403,
+        headers={"Retry-After": "42"},
+        body={"message": "You have exceeded a secondary rate limit. Please wait a few minutes."},
+    )
+    url = "https://github.com/octo/notebooks/blob/main/nb/analysis.ipynb"
+    status, answer = await call(jp_fetch, "POST", "open", {"url": url, "folder": ""})
+    assert status == 429
+    assert "Try again in 42 s" in answer["message"]
+
+
+async def test_a_forbidden_write_names_the_missing_scope(
+    jp_fetch: Any, jp_root_dir: Path, fake_github: FakeGitHub
+) -> None:
+    write_notebook(jp_root_dir, "share.ipynb")
+    await connect(jp_fetch)
+    fake_github.fail("POST", r"/gists", status=403, body={"message": "Resource not accessible"})
+    status, answer = await call(jp_fetch, "POST", "gist", {"path": "share.ipynb", "public": True})
+    assert status == 403
+    assert "'gist' for gists" in answer["message"]
