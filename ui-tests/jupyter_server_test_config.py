@@ -20,3 +20,4 @@ c.ColabExt.github_web_url = f"http://127.0.0.1:{_github_fake}"  # type: ignore[n
 c.ColabExt.github_token_path = os.path.join(tempfile.mkdtemp(), "github_token.json")  # type: ignore[name-defined] # noqa: F821
 c.ColabExt.github_seconds_between_writes = 0.0  # type: ignore[name-defined] # noqa: F821
 c.ColabExt.github_seconds_between_requests = 0.0  # type: ignore[name-defined] # noqa: F821
+c.ColabExt.github_oauth_client_id = "Iv1.galata"  # type: ignore[name-defined] # noqa: F821

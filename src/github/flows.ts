@@ -20,6 +20,7 @@ import {
   alternativePath,
   baseName,
   IGitHubRecord,
+  ILastTarget,
   ISaveDefaults,
   saveDefaults
 } from './record';
@@ -84,6 +85,28 @@ async function notebookToUse(
     );
   }
   return target;
+}
+
+const LAST_TARGET_KEY = 'colab-ext:github-last-target';
+
+/** The repository and branch of the user's last save, so the next new notebook goes there too. */
+function lastTarget(): ILastTarget | null {
+  try {
+    const value = JSON.parse(localStorage.getItem(LAST_TARGET_KEY) ?? 'null');
+    return value && typeof value.repo === 'string'
+      ? (value as ILastTarget)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+function rememberTarget(target: ILastTarget): void {
+  try {
+    localStorage.setItem(LAST_TARGET_KEY, JSON.stringify(target));
+  } catch {
+    // Storage full or disabled: the defaults fall back to the first repository.
+  }
 }
 
 /** File > Open from GitHub…; resolves to the local path of the opened notebook. */
@@ -220,11 +243,14 @@ export async function saveCopyInGitHub(
     await showErrorMessage(trans.__('Save a copy in GitHub'), error as Error);
     return null;
   }
-  const fallback = repos[0]?.full_name ?? `${account.login}/`;
+  const last = lastTarget() ?? {
+    repo: repos[0]?.full_name ?? `${account.login}/`,
+    branch: ''
+  };
   let choice = await askSave(
     trans,
     repos,
-    saveDefaults(target.path, record, fallback)
+    saveDefaults(target.path, record, last)
   );
   while (choice) {
     try {
@@ -239,6 +265,7 @@ export async function saveCopyInGitHub(
           .then(async saved => {
             // Recorded before "done" shows, so the next save already sees it.
             await applyRecord(target, saved.record as IGitHubRecord);
+            rememberTarget({ repo: saved.repo, branch: saved.base_branch });
             return saved;
           }),
         saved => ({

@@ -56,7 +56,7 @@ describe('saveDefaults', () => {
           path: 'nb/a.ipynb'
         }
       },
-      'me/first'
+      { repo: 'me/first', branch: '' }
     );
     expect(defaults).toEqual({
       repo: 'o/r',
@@ -67,9 +67,11 @@ describe('saveDefaults', () => {
   });
 
   it('uses the notebook name for a first save', () => {
-    expect(saveDefaults('x/local.ipynb', {}, 'me/first')).toEqual({
+    expect(
+      saveDefaults('x/local.ipynb', {}, { repo: 'me/first', branch: 'dev' })
+    ).toEqual({
       repo: 'me/first',
-      branch: '',
+      branch: 'dev',
       targetPath: 'local.ipynb',
       message: 'Add local.ipynb'
     });

@@ -80,14 +80,20 @@ export function baseName(path: string): string {
   return path.split('/').pop() ?? path;
 }
 
+/** Where the user last saved any notebook (kept in the browser), for notebooks never saved. */
+export interface ILastTarget {
+  repo: string;
+  branch: string;
+}
+
 /**
- * Defaults for saving: the last place the notebook was saved to or opened from, else the
- * notebook's own name at the top of the user's first repository.
+ * Defaults for saving: the last place the notebook was saved to or opened from; else the
+ * notebook's own name in the repository and branch the user last saved to.
  */
 export function saveDefaults(
   localPath: string,
   record: IGitHubRecord,
-  firstRepo: string
+  last: ILastTarget
 ): ISaveDefaults {
   const name = baseName(localPath);
   const file = record.file;
@@ -100,8 +106,8 @@ export function saveDefaults(
     };
   }
   return {
-    repo: firstRepo,
-    branch: '',
+    repo: last.repo,
+    branch: last.branch,
     targetPath: name,
     message: `Add ${name}`
   };

@@ -27,6 +27,11 @@ class Routes:
         path = path.removeprefix("/api/v3")
         if path.startswith("/login/"):
             return self.device_flow(path, body or query)
+        if method == "POST" and path == "/_fake/device/approve":
+            # Test control (no such route on GitHub): the user approved every pending code.
+            for entry in self.fake.device_codes.values():
+                entry["approved"] = True
+            raise Reply(204, None)
         self.authenticate()
         table: list[tuple[str, str, Any]] = [
             ("GET", r"/user", self.get_user),

@@ -302,3 +302,29 @@ test('a file changed on GitHub is a conflict; the user opens a pull request', as
   expect(pulls).toHaveLength(1);
   expect(pulls[0].base.ref).toBe('main');
 });
+
+test('connect through the device flow', async ({ page }, testInfo) => {
+  await page.evaluate(async () => {
+    const xsrf = /_xsrf=([^;]+)/.exec(document.cookie)?.[1] ?? '';
+    await fetch('/colab/github/account', {
+      method: 'DELETE',
+      headers: { 'X-XSRFToken': xsrf }
+    });
+  });
+  await page.menu.clickMenuItem('File>GitHub Account…');
+  const dialog = page.locator('.jp-colab-GitHubAccount');
+  await dialog
+    .getByRole('button', { name: 'Sign in on GitHub with a code instead' })
+    .click();
+  await expect(dialog.locator('.jp-colab-GitHub-code')).toHaveText('WDJB-MJHT');
+  await shoot(page, testInfo, 'github-device-code');
+
+  // The user enters the code on GitHub and approves; the server notices by itself.
+  const approved = await page.request.post(`${fakeUrl}/_fake/device/approve`);
+  expect(approved.status()).toBe(204);
+  await expect(dialog).toContainText('Connected to GitHub as octo', {
+    timeout: 20000
+  });
+  await page.getByRole('button', { name: 'Connect' }).click();
+  await expect(dialog).toHaveCount(0);
+});
