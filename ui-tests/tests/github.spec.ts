@@ -77,12 +77,24 @@ async function connectQuietly(page: IJupyterLabPageFixture): Promise<void> {
   }, TOKEN);
 }
 
+/** Start disconnected, whatever an earlier test (or attempt) left behind. */
+async function disconnectQuietly(page: IJupyterLabPageFixture): Promise<void> {
+  await page.evaluate(async () => {
+    const xsrf = /_xsrf=([^;]+)/.exec(document.cookie)?.[1] ?? '';
+    await fetch('/colab/github/account', {
+      method: 'DELETE',
+      headers: { 'X-XSRFToken': xsrf }
+    });
+  });
+}
+
 test('connect with a token and save a copy in GitHub', async ({
   page,
   request,
   baseURL,
   tmpPath
 }, testInfo) => {
+  await disconnectQuietly(page);
   await page.notebook.createNew('gh-save.ipynb');
   await page.notebook.setCell(0, 'code', 'print("saved from JupyterLab")');
   await page.notebook.save();
@@ -304,13 +316,7 @@ test('a file changed on GitHub is a conflict; the user opens a pull request', as
 });
 
 test('connect through the device flow', async ({ page }, testInfo) => {
-  await page.evaluate(async () => {
-    const xsrf = /_xsrf=([^;]+)/.exec(document.cookie)?.[1] ?? '';
-    await fetch('/colab/github/account', {
-      method: 'DELETE',
-      headers: { 'X-XSRFToken': xsrf }
-    });
-  });
+  await disconnectQuietly(page);
   await page.menu.clickMenuItem('File>GitHub Account…');
   const dialog = page.locator('.jp-colab-GitHubAccount');
   await dialog
