@@ -167,3 +167,20 @@ async def test_a_symlink_out_of_the_root_is_refused(
     assert status == 400
     assert "outside the Jupyter root" in answer["message"]
     assert list(outside.iterdir()) == []
+
+
+async def test_private_repositories_need_a_token_that_sees_them(
+    jp_fetch: Any, jp_root_dir: Path, fake_github: FakeGitHub
+) -> None:
+    fake_github.add_repo("octo/secret", {"s.ipynb": notebook_bytes("'private'")}, private=True)
+    fake_github.tokens["ghp_other_user_token"] = "someone"
+    url = "https://github.com/octo/secret/blob/main/s.ipynb"
+    await connect(jp_fetch)
+    status, answer = await call(jp_fetch, "POST", "open", {"url": url, "folder": ""})
+    assert status == 200, answer
+    assert source(read_notebook(jp_root_dir, "s.ipynb")) == "'private'"
+    status, answer = await call(jp_fetch, "PUT", "account", {"token": "ghp_other_user_token"})
+    assert status == 200 and answer["login"] == "someone"
+    status, answer = await call(jp_fetch, "POST", "open", {"url": url, "folder": ""})
+    assert status == 404
+    assert "token can see the repository if it is private" in answer["message"]
