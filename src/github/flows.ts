@@ -195,7 +195,8 @@ async function askSave(
 async function resolveConflict(
   trans: TranslationBundle,
   message: string,
-  choice: SaveChoice
+  choice: SaveChoice,
+  repos: IRepoEntry[]
 ): Promise<SaveChoice | null> {
   const result = await showDialog({
     title: trans.__('The file changed on GitHub'),
@@ -211,7 +212,18 @@ async function resolveConflict(
   });
   const label = result.button.label;
   if (label === trans.__('Save under another path')) {
-    return { ...choice, target_path: alternativePath(choice.target_path) };
+    // Back to the form with a free-looking path suggested, so the user picks the name.
+    return askSave(
+      trans,
+      repos,
+      {
+        repo: choice.repo,
+        branch: choice.new_branch ? '' : choice.branch,
+        targetPath: alternativePath(choice.target_path),
+        message: choice.message
+      },
+      choice
+    );
   }
   if (label === trans.__('Open a pull request')) {
     return { ...choice, pull_request: true };
@@ -291,7 +303,7 @@ export async function saveCopyInGitHub(
       return result;
     } catch (error) {
       if (error instanceof ColabApiError && error.status === 409) {
-        choice = await resolveConflict(trans, error.message, choice);
+        choice = await resolveConflict(trans, error.message, choice, repos);
         continue;
       }
       await showErrorMessage(trans.__('Save a copy in GitHub'), error as Error);

@@ -247,7 +247,7 @@ test('open from a GitHub URL and by browsing', async ({ page }, testInfo) => {
 
 void galata;
 
-test('a file changed on GitHub is a conflict; the user opens a pull request', async ({
+test('a file changed on GitHub is a conflict: another path, then a pull request', async ({
   page,
   request
 }, testInfo) => {
@@ -297,6 +297,31 @@ test('a file changed on GitHub is a conflict; the user opens a pull request', as
   await expect(conflict).toBeVisible({ timeout: 20000 });
   await expect(conflict).toContainText('changed on GitHub since this notebook');
   await shoot(page, testInfo, 'github-conflict');
+
+  // First choice: back to the form, with another path suggested.
+  await conflict
+    .getByRole('button', { name: 'Save under another path' })
+    .click();
+  await expect(
+    page
+      .locator('.jp-colab-GitHubSave')
+      .getByRole('textbox', { name: 'Path in the repository' })
+  ).toHaveValue('shared/conflict-copy.ipynb');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByText('Saved shared/conflict-copy.ipynb')).toBeVisible({
+    timeout: 20000
+  });
+  const copy = await request.get(
+    `${fakeUrl}/repos/octo/notebooks/contents/shared/conflict-copy.ipynb`,
+    { headers: auth }
+  );
+  expect(copy.ok()).toBeTruthy();
+
+  // Second choice, saving over their file again: a pull request.
+  await saveTo('shared/conflict.ipynb');
+  await expect(conflict).toContainText('already exists on main', {
+    timeout: 20000
+  });
   await conflict.getByRole('button', { name: 'Open a pull request' }).click();
   await expect(
     page.getByText('Opened a pull request on octo/notebooks.')
