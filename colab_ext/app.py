@@ -21,6 +21,17 @@ FEATURES = [runtime, resources]
 
 
 class ColabExt(ExtensionApp, ResourcesSettings):
+from . import github, runtime
+from ._version import __version__
+from .core.routing import Route
+from .github.settings import GitHubSettings
+from .runtime.kernels import KernelDirectory
+
+#: Every feature, in the order its routes are registered.
+FEATURES = [runtime, github]
+
+
+class ColabExt(GitHubSettings, ExtensionApp):
     """colab-ext's server side. Admins configure it as ``c.ColabExt.<trait>``."""
 
     name = "colab_ext"

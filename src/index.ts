@@ -7,5 +7,9 @@ import { resourcesPlugin } from './resources/plugin';
 import { runtimePlugin } from './runtime/plugin';
 
 const plugins: JupyterFrontEndPlugin<any>[] = [runtimePlugin, resourcesPlugin];
+import { githubPlugin } from './github/plugin';
+import { runtimePlugin } from './runtime/plugin';
+
+const plugins: JupyterFrontEndPlugin<any>[] = [runtimePlugin, githubPlugin];
 
 export default plugins;

@@ -1,6 +1,7 @@
 """The JupyterLab server that the Galata tests drive."""
 
 import os
+import tempfile
 
 from jupyterlab.galata import configure_jupyter_server
 
@@ -25,3 +26,12 @@ from tests import nvml_standin  # noqa: E402
 _nvml_dir = Path(__file__).resolve().parent / ".nvml-standin"
 nvml_standin.preload(nvml_standin.build(_nvml_dir))
 nvml_standin.configure(_nvml_dir / "nvml.conf", init=9)  # NVML_ERROR_DRIVER_NOT_LOADED
+# The GitHub spec starts a fake GitHub on this port (tests/github/fake_github.py); the server
+# talks to it instead of github.com, and keeps the token in a folder of its own.
+_github_fake = int(os.environ.get("COLAB_EXT_FAKE_GITHUB_PORT", c.ServerApp.port + 1000))  # type: ignore[name-defined] # noqa: F821
+c.ColabExt.github_api_url = f"http://127.0.0.1:{_github_fake}"  # type: ignore[name-defined] # noqa: F821
+c.ColabExt.github_web_url = f"http://127.0.0.1:{_github_fake}"  # type: ignore[name-defined] # noqa: F821
+c.ColabExt.github_token_path = os.path.join(tempfile.mkdtemp(), "github_token.json")  # type: ignore[name-defined] # noqa: F821
+c.ColabExt.github_seconds_between_writes = 0.0  # type: ignore[name-defined] # noqa: F821
+c.ColabExt.github_seconds_between_requests = 0.0  # type: ignore[name-defined] # noqa: F821
+c.ColabExt.github_oauth_client_id = "Iv1.galata"  # type: ignore[name-defined] # noqa: F821

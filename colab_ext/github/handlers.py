@@ -1,0 +1,102 @@
+"""REST handlers of the GitHub feature: thin, each hands its request to one service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jupyter_server.auth.decorator import authorized
+from tornado import web
+
+from ..core.errors import BadRequest
+from ..core.handlers import ColabHandler
+from .account import GitHubAccount
+from .gists import GistSaver
+from .opener import GitHubOpener
+from .saver import GitHubSaver, SaveConflict
+
+
+class GitHubHandler(ColabHandler):
+    """Base of the GitHub handlers: the ``colab.github`` resource and the services."""
+
+    auth_resource = "colab.github"
+
+    def initialize(self, name: str, **services: Any) -> None:
+        super().initialize(name)
+        self.account: GitHubAccount = services["account"]
+        self.opener: GitHubOpener = services["opener"]
+        self.saver: GitHubSaver = services["saver"]
+        self.gists: GistSaver = services["gists"]
+
+
+class AccountHandler(GitHubHandler):
+    """``/colab/github/account``: who is connected (GET), connect with a token (PUT),
+    disconnect (DELETE). The token itself is never sent back."""
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        self.write_json(await self.account.status())
+
+    @web.authenticated
+    @authorized
+    async def put(self) -> None:
+        token = self.json_body().get("token")
+        if not isinstance(token, str):
+            raise BadRequest('Send the token as {"token": "..."}.')
+        self.write_json(await self.account.connect(token))
+
+    @web.authenticated
+    @authorized
+    async def delete(self) -> None:
+        self.write_json(await self.account.disconnect())
+
+
+class DeviceFlowHandler(GitHubHandler):
+    """``POST /colab/github/device``: start GitHub's device flow; poll the account for the end."""
+
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        self.write_json(await self.account.start_device_flow())
+
+
+class BrowseHandler(GitHubHandler):
+    """``GET /colab/github/browse?owner=&repo=&ref=&path=``: one level of a repository."""
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        query = {k: self.get_argument(k, "") for k in ("owner", "repo", "ref", "path")}
+        self.write_json(await self.opener.browse(query))
+
+
+class OpenHandler(GitHubHandler):
+    """``POST /colab/github/open``: copy a notebook from GitHub (URL or location) to a folder."""
+
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        self.write_json(await self.opener.open(self.json_body()))
+
+
+class SaveHandler(GitHubHandler):
+    """``POST /colab/github/save``: commit a copy of a notebook, or open a pull request."""
+
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        try:
+            result = await self.saver.save(self.json_body())
+        except SaveConflict as conflict:
+            self.write_json({"message": conflict.message, "conflict": conflict.details}, 409)
+            return
+        self.write_json(result)
+
+
+class GistHandler(GitHubHandler):
+    """``POST /colab/github/gist``: create the notebook's gist, or update the one it has."""
+
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        self.write_json(await self.gists.save(self.json_body()))
