@@ -1,0 +1,443 @@
+"""The Drive mount: a FUSE filesystem run in its own process by the server's supervisor.
+
+``python -m colab_ext.drive.fusefs CONFIG.json``. Layout: ``MyDrive/`` and, when there are any,
+``Shareddrives/<name>/``. Google Docs/Sheets/Slides are read-only exports (``.docx`` ...).
+Deleting moves to Drive's trash. A slow Drive stalls only this process, never JupyterLab.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import stat
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import mfusepy
+from mfusepy import FuseOSError
+
+from ..core.errors import ColabError, NotFound
+from .api import DriveApi, DriveFile
+from .oauth import DriveConnector
+from .store import CredentialStore
+from .transfers import PendingUpload, ReadStream, StatusFile, Uploader
+
+MY_DRIVE, SHARED = "MyDrive", "Shareddrives"
+
+
+def _mtime(file: DriveFile | None) -> float:
+    if file is None or not file.modified:
+        return time.time()
+    return datetime.fromisoformat(file.modified.replace("Z", "+00:00")).timestamp()
+
+
+class Handle:
+    """One open file: a read stream, or a local cache file being written."""
+
+    def __init__(self, path: str, file: DriveFile | None, parent_id: str, name: str) -> None:
+        self.path, self.file, self.parent_id, self.name = path, file, parent_id, name
+        self.stream: ReadStream | None = None
+        self.cache_fd: int | None = None
+        self.cache: Path | None = None
+        self.dirty = False
+        self.lock = threading.Lock()
+
+
+class DriveFs(mfusepy.Operations):  # type: ignore[misc]
+    """Drive as a folder tree."""
+
+    use_ns = True
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.config = config
+        self.readonly = bool(config["readonly"])
+        self.cache_dir = Path(config["cache_dir"])
+        self.cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.ttl = float(config["listing_ttl"])
+        self.read_ahead = int(config["read_ahead_mb"]) * 1024 * 1024
+        connector = DriveConnector(
+            CredentialStore(Path(config["store_dir"])),
+            service_account_file=config.get("service_account_file", ""),
+            use_adc=bool(config.get("use_adc")),
+            revoke_uri="",
+        )
+        self.credentials = connector.credentials()
+        self.local = threading.local()
+        self.listings: dict[str, tuple[float, dict[str, DriveFile]]] = {}
+        self.listing_lock = threading.Lock()
+        self.handles: dict[int, Handle] = {}
+        self.next_fh = 1
+        self.fh_lock = threading.Lock()
+        self.prefetcher = ThreadPoolExecutor(4, thread_name_prefix="drive-read-ahead")
+        self.status = StatusFile(Path(config["status_file"]))
+        self.uploader = Uploader(self.api, self.status, self._uploaded)
+        self.shared: tuple[float, dict[str, str]] = (0.0, {})
+
+    def api(self) -> DriveApi:
+        api = getattr(self.local, "api", None)
+        if api is None:
+            api = DriveApi(self.credentials, self.config["endpoint"], self.config["timeout"])
+            self.local.api = api
+        return api
+
+    # --- names to Drive files ------------------------------------------------------------------
+    def _children(self, folder_id: str, drive_id: str | None = None) -> dict[str, DriveFile]:
+        now = time.monotonic()
+        with self.listing_lock:
+            cached = self.listings.get(folder_id)
+        if cached and now - cached[0] < self.ttl:
+            return cached[1]
+        names: dict[str, DriveFile] = {}
+        for page in self.api().pages(folder_id, drive_id=drive_id):
+            for item in page:
+                name = item.local_name.replace("/", "_")
+                if name in names:  # Drive allows twins; keep both visible
+                    stem, dot, ext = name.rpartition(".")
+                    name = f"{stem} ({item.id[:6]}).{ext}" if dot else f"{name} ({item.id[:6]})"
+                names[name] = item
+        with self.listing_lock:
+            self.listings[folder_id] = (now, names)
+        return names
+
+    def _forget(self, folder_id: str) -> None:
+        with self.listing_lock:
+            self.listings.pop(folder_id, None)
+
+    def _shared_drives(self) -> dict[str, str]:
+        if time.monotonic() - self.shared[0] > self.ttl:
+            drives = {d["name"].replace("/", "_"): d["id"] for d in self.api().shared_drives()}
+            self.shared = (time.monotonic(), drives)
+        return self.shared[1]
+
+    def _folder_id(self, parts: list[str]) -> tuple[str, str | None]:
+        """Drive id of the folder at ``parts`` (mount-relative) and its shared drive, if any."""
+        if parts[:1] == [MY_DRIVE]:
+            folder, drive, rest = "root", None, parts[1:]
+        elif parts[:1] == [SHARED] and len(parts) >= 2:
+            drive = self._shared_drives().get(parts[1])
+            if drive is None:
+                raise FuseOSError(errno.ENOENT)
+            folder, rest = drive, parts[2:]
+        else:
+            raise FuseOSError(errno.ENOENT)
+        for name in rest:
+            item = self._children(folder, drive).get(name)
+            if item is None or not item.is_folder:
+                raise FuseOSError(errno.ENOENT)
+            folder = item.id
+        return folder, drive
+
+    def _lookup(self, path: str) -> tuple[DriveFile | None, str, str]:
+        """(file or None if absent, parent folder id, name) of a path below a drive root."""
+        parts = [p for p in path.split("/") if p]
+        if len(parts) < 2 or (parts[0] == SHARED and len(parts) < 3):
+            raise FuseOSError(errno.EACCES)
+        parent, drive = self._folder_id(parts[:-1])
+        return self._children(parent, drive).get(parts[-1]), parent, parts[-1]
+
+    # --- attributes and listings ----------------------------------------------------------------
+    def _dir_attrs(self, mtime: float) -> dict[str, Any]:
+        mode = 0o555 if self.readonly else 0o755
+        return {
+            "st_mode": stat.S_IFDIR | mode,
+            "st_nlink": 2,
+            "st_mtime": mtime,
+            "st_ctime": mtime,
+            "st_atime": mtime,
+            "st_uid": os.getuid(),
+            "st_gid": os.getgid(),
+        }
+
+    def _file_attrs(self, size: int, mtime: float, writable: bool) -> dict[str, Any]:
+        mode = 0o644 if writable and not self.readonly else 0o444
+        return {
+            "st_mode": stat.S_IFREG | mode,
+            "st_nlink": 1,
+            "st_size": size,
+            "st_mtime": mtime,
+            "st_ctime": mtime,
+            "st_atime": mtime,
+            "st_uid": os.getuid(),
+            "st_gid": os.getgid(),
+            "st_blocks": (size + 511) // 512,
+        }
+
+    def getattr(self, path: str, fh: Any = None) -> dict[str, Any]:
+        parts = [p for p in path.split("/") if p]
+        if len(parts) == 0 or parts == [MY_DRIVE] or parts == [SHARED]:
+            return self._dir_attrs(time.time())
+        if parts[0] == SHARED and len(parts) == 2:
+            if parts[1] in self._shared_drives():
+                return self._dir_attrs(time.time())
+            raise FuseOSError(errno.ENOENT)
+        open_handle = self._open_writer(path)
+        if open_handle is not None and open_handle.cache is not None:
+            return self._file_attrs(os.path.getsize(open_handle.cache), time.time(), True)
+        pending = self.uploader.get(path)
+        if pending is not None and pending.cache.exists():
+            return self._file_attrs(pending.size, time.time(), True)
+        file, _, _ = self._lookup(path)
+        if file is None:
+            raise FuseOSError(errno.ENOENT)
+        if file.is_folder:
+            return self._dir_attrs(_mtime(file))
+        return self._file_attrs(file.size or 0, _mtime(file), file.export is None)
+
+    def readdir(self, path: str, fh: Any) -> list[str]:
+        parts = [p for p in path.split("/") if p]
+        if not parts:
+            return [".", "..", MY_DRIVE] + ([SHARED] if self._shared_drives() else [])
+        if parts == [SHARED]:
+            return [".", "..", *self._shared_drives()]
+        folder, drive = self._folder_id(parts)
+        names = set(self._children(folder, drive))
+        prefix = path.rstrip("/") + "/"
+        names |= {
+            u.path[len(prefix) :]
+            for u in list(self.uploader.pending.values())
+            if u.path.startswith(prefix) and "/" not in u.path[len(prefix) :]
+        }
+        return [".", "..", *sorted(names)]
+
+    def statfs(self, path: str) -> dict[str, int]:
+        blocks = 1 << 32
+        return {
+            "f_bsize": 4096,
+            "f_frsize": 4096,
+            "f_blocks": blocks,
+            "f_bfree": blocks,
+            "f_bavail": blocks,
+            "f_namemax": 255,
+        }
+
+    # --- open, read, write, close ---------------------------------------------------------------
+    def _new_fh(self, handle: Handle) -> int:
+        with self.fh_lock:
+            fh = self.next_fh
+            self.next_fh += 1
+            self.handles[fh] = handle
+        return fh
+
+    def _open_writer(self, path: str) -> Handle | None:
+        for handle in list(self.handles.values()):
+            if handle.path == path and handle.cache is not None:
+                return handle
+        return None
+
+    def _writable(self) -> None:
+        if self.readonly:
+            raise FuseOSError(errno.EROFS)
+
+    def open(self, path: str, fi: Any) -> int:
+        writing = fi.flags & (os.O_WRONLY | os.O_RDWR)
+        pending = self.uploader.get(path)
+        if pending is not None and not writing:
+            self.uploader.wait_for(path)  # read what was just written, once it is in Drive
+        file, parent, name = self._lookup(path)
+        if file is None or file.is_folder:
+            raise FuseOSError(errno.ENOENT if file is None else errno.EISDIR)
+        handle = Handle(path, file, parent, name)
+        if writing:
+            self._writable()
+            if file.export is not None:
+                raise FuseOSError(errno.EROFS)
+            self._start_cache(handle, None if fi.flags & os.O_TRUNC else file)
+        elif file.export is not None:
+            self._start_cache(handle, file)  # a Doc: its export, read from the cache
+            fi.direct_io = 1  # its size is unknown until exported
+        else:
+            handle.stream = ReadStream(
+                self.api, file.id, file.size or 0, self.read_ahead, self.prefetcher
+            )
+        fi.fh = self._new_fh(handle)
+        return 0
+
+    def _start_cache(self, handle: Handle, source: DriveFile | None) -> None:
+        cache = self.cache_dir / f"{time.time_ns()}-{threading.get_ident()}"
+        handle.cache_fd = os.open(cache, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
+        handle.cache = cache
+        if source is not None:
+            with os.fdopen(os.dup(handle.cache_fd), "wb") as out:
+                try:
+                    self.api().download(source, out, lambda _: None, lambda: False)
+                except (ColabError, NotFound) as error:
+                    raise FuseOSError(errno.EIO) from error
+
+    def create(self, path: str, mode: int, fi: Any) -> int:
+        self._writable()
+        file, parent, name = self._lookup(path)
+        if file is not None and file.export is not None:
+            raise FuseOSError(errno.EROFS)
+        handle = Handle(path, file, parent, name)
+        self._start_cache(handle, None)
+        handle.dirty = True
+        fi.fh = self._new_fh(handle)
+        return 0
+
+    def read(self, path: str, size: int, offset: int, fi: Any) -> bytes:
+        handle = self.handles[fi.fh]
+        if handle.stream is not None:
+            try:
+                return handle.stream.read(size, offset)
+            except ColabError as error:
+                sys.stderr.write(f"colab-drive: read of {path} failed: {error.message}\n")
+                raise FuseOSError(errno.EIO) from None
+        assert handle.cache_fd is not None
+        return os.pread(handle.cache_fd, size, offset)
+
+    def write(self, path: str, data: bytes, offset: int, fi: Any) -> int:
+        handle = self.handles[fi.fh]
+        if handle.cache_fd is None:
+            raise FuseOSError(errno.EBADF)
+        with handle.lock:
+            handle.dirty = True
+            return os.pwrite(handle.cache_fd, data, offset)
+
+    def truncate(self, path: str, length: int, fh: Any = None) -> int:
+        self._writable()
+        handle = self.handles.get(fh.fh) if fh is not None else self._open_writer(path)
+        if handle is not None and handle.cache_fd is not None:
+            os.ftruncate(handle.cache_fd, length)
+            handle.dirty = True
+            return 0
+        # truncate(2) on a closed file: rewrite it through a cache file now.
+        file, parent, name = self._lookup(path)
+        if file is None:
+            raise FuseOSError(errno.ENOENT)
+        temporary = Handle(path, file, parent, name)
+        self._start_cache(temporary, file if length else None)
+        assert temporary.cache_fd is not None
+        os.ftruncate(temporary.cache_fd, length)
+        temporary.dirty = True
+        self._close(temporary)
+        return 0
+
+    def flush(self, path: str, fh: Any) -> int:
+        return 0
+
+    def fsync(self, path: str, datasync: int, fh: Any) -> int:
+        return 0
+
+    def release(self, path: str, fi: Any) -> int:
+        with self.fh_lock:
+            handle = self.handles.pop(fi.fh, None)
+        if handle is not None:
+            self._close(handle)
+        return 0
+
+    def _close(self, handle: Handle) -> None:
+        if handle.cache_fd is None or handle.cache is None:
+            return
+        os.close(handle.cache_fd)
+        if not handle.dirty:
+            handle.cache.unlink(missing_ok=True)
+            return
+        self.uploader.submit(
+            PendingUpload(
+                path=handle.path,
+                cache=handle.cache,
+                name=handle.name,
+                parent_id=handle.parent_id,
+                file_id=handle.file.id if handle.file else None,
+                size=handle.cache.stat().st_size,
+            )
+        )
+
+    def _uploaded(self, upload: PendingUpload, file: DriveFile | None) -> None:
+        self._forget(upload.parent_id)
+
+    # --- names ----------------------------------------------------------------------------------
+    def unlink(self, path: str) -> int:
+        self._writable()
+        self.uploader.wait_for(path)
+        file, parent, _ = self._lookup(path)
+        if file is None:
+            raise FuseOSError(errno.ENOENT)
+        self.api().trash(file.id)
+        self._forget(parent)
+        return 0
+
+    def mkdir(self, path: str, mode: int) -> int:
+        self._writable()
+        file, parent, name = self._lookup(path)
+        if file is not None:
+            raise FuseOSError(errno.EEXIST)
+        self.api().create_folder(parent, name)
+        self._forget(parent)
+        return 0
+
+    def rmdir(self, path: str) -> int:
+        self._writable()
+        file, parent, _ = self._lookup(path)
+        if file is None or not file.is_folder:
+            raise FuseOSError(errno.ENOENT if file is None else errno.ENOTDIR)
+        if self._children(file.id):
+            raise FuseOSError(errno.ENOTEMPTY)
+        self.api().trash(file.id)
+        self._forget(parent)
+        return 0
+
+    def rename(self, old: str, new: str) -> int:
+        self._writable()
+        self.uploader.wait_for(old)
+        self.uploader.wait_for(new)
+        file, old_parent, _ = self._lookup(old)
+        if file is None:
+            raise FuseOSError(errno.ENOENT)
+        target, new_parent, new_name = self._lookup(new)
+        if target is not None:  # rename(2) replaces the target
+            self.api().trash(target.id)
+        moved = new_parent != old_parent
+        self.api().update(
+            file.id,
+            name=new_name,
+            add_parent=new_parent if moved else None,
+            remove_parent=old_parent if moved else None,
+        )
+        self._forget(old_parent)
+        self._forget(new_parent)
+        return 0
+
+    def chmod(self, path: str, mode: int) -> int:
+        return 0  # Drive has no modes; editors that copy them must not fail
+
+    def chown(self, path: str, uid: int, gid: int) -> int:
+        return 0
+
+    def utimens(self, path: str, times: Any = None) -> int:
+        return 0
+
+    # --- life cycle -----------------------------------------------------------------------------
+    def init(self, path: str) -> None:
+        self.status.update(state="mounted")
+
+    def destroy(self, path: str) -> None:
+        self.status.update(state="flushing")
+        self.uploader.drain()
+        self.status.update(state="unmounted")
+
+
+def main(argv: list[str]) -> int:
+    config = json.loads(Path(argv[1]).read_text())
+    operations = DriveFs(config)
+    options: dict[str, Any] = {
+        "foreground": True,
+        "nothreads": False,
+        "fsname": "colab-drive",
+        "attr_timeout": 1.0,
+        "entry_timeout": 1.0,
+    }
+    if config["readonly"]:
+        options["ro"] = True
+    mfusepy.FUSE(operations, config["mountpoint"], raw_fi=True, **options)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
