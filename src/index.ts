@@ -3,8 +3,9 @@
  */
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
+import { drivePlugin } from './drive/plugin';
 import { runtimePlugin } from './runtime/plugin';
 
-const plugins: JupyterFrontEndPlugin<any>[] = [runtimePlugin];
+const plugins: JupyterFrontEndPlugin<any>[] = [runtimePlugin, drivePlugin];
 
 export default plugins;
