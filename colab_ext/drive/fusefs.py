@@ -52,7 +52,7 @@ class Handle:
 class DriveFs(mfusepy.Operations):  # type: ignore[misc]
     """Drive as a folder tree."""
 
-    use_ns = True
+    use_ns = False  # times in seconds (floats)
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.config = config

@@ -158,6 +158,17 @@ class DriveMount:
         except ColabError as error:
             self.problem = error.message
 
+    async def _end_process(self, process: asyncio.subprocess.Process) -> None:
+        for signal_it, wait in ((None, 5.0), (process.terminate, 15.0), (process.kill, 5.0)):
+            if signal_it is not None:
+                with contextlib.suppress(ProcessLookupError):
+                    signal_it()
+            try:
+                await asyncio.wait_for(process.wait(), wait)
+                return
+            except asyncio.TimeoutError:
+                continue
+
     async def stop(self, flush_timeout: float) -> list[dict[str, Any]]:
         """Wait for pending uploads (up to ``flush_timeout``), then unmount.
 
@@ -169,14 +180,12 @@ class DriveMount:
             await asyncio.sleep(0.2)
         left = self.status()["pending_uploads"]
         await fusermount_unmount(self.mountpoint)
-        if self.process is not None and self.process.returncode is None:
-            try:
-                await asyncio.wait_for(self.process.wait(), 30)
-            except asyncio.TimeoutError:
-                self.process.kill()
-                await self.process.wait()
         if is_mounted(self.mountpoint):
+            # Busy (a kernel's working folder is inside, say): detach it now; those processes
+            # lose access, as with Colab's flush_and_unmount. Uploads were flushed above.
             await fusermount_unmount(self.mountpoint, lazy=True)
+        if self.process is not None and self.process.returncode is None:
+            await self._end_process(self.process)
         if self.watcher is not None:
             self.watcher.cancel()
         return list(left)

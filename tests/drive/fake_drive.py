@@ -75,12 +75,13 @@ class FakeDrive:
     requests: list[tuple[str, str]] = field(default_factory=list)
     shared_drives: dict[str, str] = field(default_factory=dict)
     token_lifetime_s: int = 3600
+    port: int = 0
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     def start(self) -> FakeDrive:
         self.files["root"] = {"id": "root", "name": "My Drive", "mimeType": FOLDER, "parents": []}
         handler = type("Handler", (_Handler,), {"fake": self})
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
@@ -223,6 +224,9 @@ class _Handler(BaseHTTPRequestHandler):
             return self._token()
         if path == "/revoke" and method == "POST":
             return self._revoke()
+        if path == "/_fake/find" and method == "GET":  # for the browser tests
+            found = self.fake.find(self.query.get("name", ""), self.query.get("parent", "root"))
+            return self._json({"file": found})
         if path.startswith(("/drive/v3/", "/upload/drive/v3/")) and not self._authorized():
             self._drain()
             return self._json({"error": {"code": 401, "message": "Invalid Credentials"}}, 401)
