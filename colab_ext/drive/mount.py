@@ -103,9 +103,8 @@ class DriveMount:
             "problem": self.problem,
         }
 
-    async def start(self, timeout: float) -> None:
-        if is_mounted(self.mountpoint):  # left over by a process that died
-            await fusermount_unmount(self.mountpoint, lazy=True)
+    def _prepare(self) -> tuple[Path, int]:
+        """Check the mountpoint, write the child's config; its config path and a log fd."""
         self.mountpoint.mkdir(parents=True, exist_ok=True)
         if any(self.mountpoint.iterdir()):
             raise BadRequest(
@@ -115,15 +114,25 @@ class DriveMount:
         Path(self.config["status_file"]).unlink(missing_ok=True)
         config_path = self.work_dir / "config.json"
         write_private(config_path, self.config)
-        self.process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "colab_ext.drive.fusefs",
-            str(config_path),
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=open(self.work_dir / "fuse.log", "ab"),  # noqa: SIM115 - the child keeps it
-        )
+        log = os.open(self.work_dir / "fuse.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        return config_path, log
+
+    async def start(self, timeout: float) -> None:
+        if is_mounted(self.mountpoint):  # left over by a process that died
+            await fusermount_unmount(self.mountpoint, lazy=True)
+        config_path, log_fd = self._prepare()
+        try:
+            self.process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "colab_ext.drive.fusefs",
+                str(config_path),
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=log_fd,
+            )
+        finally:
+            os.close(log_fd)  # the child has its own copy
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.returncode is not None:
@@ -176,7 +185,8 @@ class DriveMount:
         """
         self.stopping = True
         deadline = time.monotonic() + flush_timeout
-        while self.status()["pending_uploads"] and time.monotonic() < deadline:
+        # The child reports through its status file; polling it is the simplest honest wait.
+        while self.status()["pending_uploads"] and time.monotonic() < deadline:  # noqa: ASYNC110
             await asyncio.sleep(0.2)
         left = self.status()["pending_uploads"]
         await fusermount_unmount(self.mountpoint)
@@ -202,7 +212,7 @@ class DriveMounts:
     def problem(self) -> str | None:
         return fuse_problem(self.device)
 
-    def list(self) -> list[dict[str, Any]]:
+    def statuses(self) -> list[dict[str, Any]]:
         return [mount.status() for mount in self.mounts.values()]
 
     async def mount(

@@ -11,8 +11,8 @@ import hashlib
 import json
 import secrets
 import time
-import urllib.parse
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,12 +108,12 @@ class DriveConnector:
     def credentials(self) -> BaseCredentials:
         """Credentials to call Drive with (refreshed by the transport when they expire)."""
         if self.kind == "service_account":
-            return service_account.Credentials.from_service_account_file(  # type: ignore[no-any-return]
+            return service_account.Credentials.from_service_account_file(  # type: ignore[no-untyped-call,no-any-return]
                 self.service_account_file, scopes=SCOPES
             )
         if self.kind == "application_default":
             credentials, _ = google.auth.default(scopes=SCOPES)
-            return credentials  # type: ignore[no-any-return]
+            return credentials
         token = self.store.load_token()
         if not token or not token.get("refresh_token"):
             raise ColabError(
@@ -255,11 +255,12 @@ class DriveConnector:
 
 def user_credentials(token: dict[str, Any]) -> UserCredentials:
     """Credentials from a stored token record, with its own token endpoint kept."""
-    credentials = UserCredentials.from_authorized_user_info(
+    credentials = UserCredentials.from_authorized_user_info(  # type: ignore[no-untyped-call]
         token, scopes=token.get("scopes") or SCOPES
     )
     # from_authorized_user_info resets token_uri to Google's: restore the one we were issued by.
-    return credentials.with_token_uri(token["token_uri"])
+    restored: UserCredentials = credentials.with_token_uri(token["token_uri"])
+    return restored
 
 
 def _is_loopback(url: str) -> bool:

@@ -63,7 +63,7 @@ class DriveService:
                 "how_to_enable": ENABLE_FUSE if problem else None,
             },
             "mount_path": self.settings.drive_mount_path,
-            "mounts": [self._with_relative(m) for m in self.mounts.list()],
+            "mounts": [self._with_relative(m) for m in self.mounts.statuses()],
         }
 
     def _with_relative(self, mount: dict[str, Any]) -> dict[str, Any]:

@@ -4,6 +4,7 @@
  */
 import { Dialog, showDialog } from '@jupyterlab/apputils';
 import type { TranslationBundle } from '@jupyterlab/translation';
+import { fileIcon, folderIcon, LabIcon } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 
 import { driveApi, IDriveFile } from './api';
@@ -115,7 +116,12 @@ class DrivePicker extends Widget {
     row.tabIndex = 0;
     const label = document.createElement('span');
     label.className = 'jp-colab-DrivePicker-name';
-    label.textContent = name;
+    const icon: LabIcon =
+      kind === 'file' || kind === 'google-doc' ? fileIcon : folderIcon;
+    label.append(
+      icon.element({ tag: 'span', className: 'jp-colab-DrivePicker-icon' }),
+      name
+    );
     const info = document.createElement('span');
     info.className = 'jp-colab-DrivePicker-detail';
     info.textContent = detail;

@@ -53,8 +53,12 @@ def consent(auth_url: str) -> dict[str, str]:
 
 async def call(jp_fetch: Any, *parts: str, method: str = "GET", body: Any = None, **kw: Any) -> Any:
     response = await jp_fetch(
-        "colab", "drive", *parts, method=method,
-        body=None if body is None else json.dumps(body), **kw,
+        "colab",
+        "drive",
+        *parts,
+        method=method,
+        body=None if body is None else json.dumps(body),
+        **kw,
     )
     return json.loads(response.body) if response.body else None
 

@@ -63,7 +63,7 @@ class FakeDrive:
     """State of the fake; start it with :meth:`start`, stop with :meth:`stop`."""
 
     client_id: str = "fake-client.apps.example"
-    client_secret: str = "fake-secret"  # noqa: S105 - a test value
+    client_secret: str = "fake-secret"
     email: str = "ada@example.com"
     root: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="fake-drive-")))
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -148,9 +148,9 @@ class FakeDrive:
     def find(self, name: str, parent: str = "root") -> dict[str, Any] | None:
         with self.lock:
             for meta in self.files.values():
-                if meta["name"] == name and parent in meta.get("parents", []):
-                    if not meta.get("trashed"):
-                        return meta
+                here = meta["name"] == name and parent in meta.get("parents", [])
+                if here and not meta.get("trashed"):
+                    return meta
         return None
 
     def fault(self, method: str, path_contains: str, **kwargs: Any) -> None:

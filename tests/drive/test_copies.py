@@ -30,24 +30,32 @@ async def test_open_a_notebook_and_save_a_copy(
     job = await wait_job(jp_fetch, job)
     assert job["state"] == "done" and job["path"] == "analysis.ipynb"
     assert (jp_root_dir / "analysis.ipynb").read_text() == NOTEBOOK
-    again = await wait_job(jp_fetch, await call(
-        jp_fetch, "open", method="POST", body={"file_id": file_id, "folder": ""}))
+    again = await wait_job(
+        jp_fetch,
+        await call(jp_fetch, "open", method="POST", body={"file_id": file_id, "folder": ""}),
+    )
     assert again["path"] == "analysis (1).ipynb"  # a copy never overwrites
 
-    job = await call(jp_fetch, "save", method="POST",
-                     body={"path": "analysis.ipynb", "folder_id": folder, "name": "copy.ipynb"})
+    job = await call(
+        jp_fetch,
+        "save",
+        method="POST",
+        body={"path": "analysis.ipynb", "folder_id": folder, "name": "copy.ipynb"},
+    )
     job = await wait_job(jp_fetch, job)
     assert job["state"] == "done", job
     saved = fake_drive.find("copy.ipynb", parent=folder)
     assert saved is not None and fake_drive.content(saved["id"]).decode() == NOTEBOOK
 
 
-async def test_google_docs_open_as_their_export(jp_fetch: Any, fake_drive: FakeDrive,
-                                               jp_root_dir: Path) -> None:
+async def test_google_docs_open_as_their_export(
+    jp_fetch: Any, fake_drive: FakeDrive, jp_root_dir: Path
+) -> None:
     await connect(jp_fetch, fake_drive)
     doc = fake_drive.add_file("Plan", mime="application/vnd.google-apps.document")
-    job = await wait_job(jp_fetch, await call(jp_fetch, "open", method="POST",
-                                              body={"file_id": doc, "folder": ""}))
+    job = await wait_job(
+        jp_fetch, await call(jp_fetch, "open", method="POST", body={"file_id": doc, "folder": ""})
+    )
     assert job["path"] == "Plan.docx"
     assert b"exported as" in (jp_root_dir / "Plan.docx").read_bytes()
 
@@ -61,8 +69,10 @@ async def test_large_copies_survive_drops_5xx_and_429(
     fake_drive.fault("GET", file_id, drop_after=5_000_000)
     fake_drive.fault("GET", file_id, status=503)
     fake_drive.fault("GET", file_id, status=429)
-    job = await wait_job(jp_fetch, await call(jp_fetch, "open", method="POST",
-                                              body={"file_id": file_id, "folder": ""}))
+    job = await wait_job(
+        jp_fetch,
+        await call(jp_fetch, "open", method="POST", body={"file_id": file_id, "folder": ""}),
+    )
     assert job["state"] == "done", job
     local = jp_root_dir / "weights.bin"
     assert hashlib.sha256(local.read_bytes()).hexdigest() == digest
@@ -70,8 +80,10 @@ async def test_large_copies_survive_drops_5xx_and_429(
     fake_drive.fault("PUT", "upload_id", drop_after=3_000_000)
     fake_drive.fault("PUT", "upload_id", status=500)
     fake_drive.fault("PUT", "upload_id", status=429)
-    job = await wait_job(jp_fetch, await call(jp_fetch, "save", method="POST",
-                                              body={"path": "weights.bin", "name": "up.bin"}))
+    job = await wait_job(
+        jp_fetch,
+        await call(jp_fetch, "save", method="POST", body={"path": "weights.bin", "name": "up.bin"}),
+    )
     assert job["state"] == "done", job
     assert job["bytes_done"] == size
     uploaded = fake_drive.find("up.bin")
@@ -81,8 +93,9 @@ async def test_large_copies_survive_drops_5xx_and_429(
     assert fake_drive.count("PUT", "upload_id") >= 8
 
 
-async def test_cancel_leaves_nothing_behind(jp_fetch: Any, fake_drive: FakeDrive,
-                                            jp_root_dir: Path) -> None:
+async def test_cancel_leaves_nothing_behind(
+    jp_fetch: Any, fake_drive: FakeDrive, jp_root_dir: Path
+) -> None:
     await connect(jp_fetch, fake_drive)
     file_id, _ = fake_drive.add_large_file("slow.bin", 40 * 1024 * 1024)
     for _ in range(5):

@@ -47,15 +47,19 @@ async def test_a_kernel_mounts_reads_writes_and_unmounts(
     content.mkdir()
     async with notebook_session(jp_fetch, "colab.ipynb") as session:
         kernel_id = session["kernel"]["id"]
-        out, error = await run_code(jp_serverapp, kernel_id, (
-            "from colab_ext import drive\n"
-            f"drive.mount('{content}/drive')\n"
-            "import os\n"
-            f"print(sorted(os.listdir('{content}/drive/MyDrive')))\n"
-            f"print(open('{content}/drive/MyDrive/data.csv').read())\n"
-            f"open('{content}/drive/MyDrive/result.txt', 'w').write('from the kernel')\n"
-            f"drive.mount('{content}/drive')\n"
-        ))
+        out, error = await run_code(
+            jp_serverapp,
+            kernel_id,
+            (
+                "from colab_ext import drive\n"
+                f"drive.mount('{content}/drive')\n"
+                "import os\n"
+                f"print(sorted(os.listdir('{content}/drive/MyDrive')))\n"
+                f"print(open('{content}/drive/MyDrive/data.csv').read())\n"
+                f"open('{content}/drive/MyDrive/result.txt', 'w').write('from the kernel')\n"
+                f"drive.mount('{content}/drive')\n"
+            ),
+        )
         assert error is None, out + str(error)
         assert f"Mounted at {content}/drive" in out
         assert "['data.csv']" in out and "a,b\n1,2" in out
@@ -68,15 +72,19 @@ async def test_a_kernel_mounts_reads_writes_and_unmounts(
         assert result and fake_drive.content(result["id"]) == b"from the kernel"
         assert not os.path.ismount(content / "drive")
 
-        out, error = await run_code(jp_serverapp, kernel_id, (
-            "drive.flush_and_unmount()\n"
-            f"open('{content}/busy', 'w').close()\n"
-            "try:\n"
-            f"    drive.mount('{content}/busy/x')\n"
-            "except ValueError as e:\n"
-            "    print('ValueError:', e)\n"
-            "drive.mount('/no/such/parent/drive')\n"
-        ))
+        out, error = await run_code(
+            jp_serverapp,
+            kernel_id,
+            (
+                "drive.flush_and_unmount()\n"
+                f"open('{content}/busy', 'w').close()\n"
+                "try:\n"
+                f"    drive.mount('{content}/busy/x')\n"
+                "except ValueError as e:\n"
+                "    print('ValueError:', e)\n"
+                "drive.mount('/no/such/parent/drive')\n"
+            ),
+        )
         assert "Drive not mounted, so nothing to flush and unmount." in out
         assert "ValueError: Mountpoint must be in a directory that exists" in out
         assert error == "ValueError: Mountpoint must be in a directory that exists"

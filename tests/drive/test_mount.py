@@ -6,7 +6,6 @@ import asyncio
 import hashlib
 import os
 import signal
-import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,8 @@ pytestmark = pytest.mark.skipif(not os.path.exists("/dev/fuse"), reason="needs /
 async def shell(command: str, timeout: float = 120) -> str:
     """Run a command in another process without blocking the server's loop (it serves Drive)."""
     process = await asyncio.create_subprocess_shell(
-        command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
+    )
     out, _ = await asyncio.wait_for(process.communicate(), timeout)
     assert process.returncode == 0, out.decode()
     return out.decode()
@@ -33,8 +33,9 @@ async def shell(command: str, timeout: float = 120) -> str:
 def mount_process(mountpoint: Path) -> psutil.Process:
     for process in psutil.process_iter(["cmdline"]):
         cmdline = process.info["cmdline"] or []
-        if "colab_ext.drive.fusefs" in cmdline and any(str(mountpoint) in Path(a).read_text()
-                                                      for a in cmdline[-1:] if a.endswith(".json")):
+        if "colab_ext.drive.fusefs" in cmdline and any(
+            str(mountpoint) in Path(a).read_text() for a in cmdline[-1:] if a.endswith(".json")
+        ):
             return process
     raise AssertionError("no mount process")
 

@@ -43,9 +43,9 @@ test.describe.serial('Google Drive', () => {
     await expect(popup.locator('h1')).toHaveText('Fake Google');
     await popup.locator('#allow').click();
     await expect(
-      page.locator('.Toastify__toast').getByText(
-        'Connected to Google Drive as ada@example.com.'
-      )
+      page
+        .locator('.Toastify__toast')
+        .getByText('Connected to Google Drive as ada@example.com.')
     ).toBeVisible({ timeout: 20000 });
     await shoot(page, testInfo, 'drive-connected');
 
@@ -56,9 +56,9 @@ test.describe.serial('Google Drive', () => {
       timeout: 30000
     });
     await expect(listing.getByText('Quarterly plan.docx')).toBeVisible();
-    await expect(
-      page.locator('.jp-FileBrowser .jp-BreadCrumbs')
-    ).toContainText('MyDrive');
+    await expect(page.locator('.jp-FileBrowser .jp-BreadCrumbs')).toContainText(
+      'MyDrive'
+    );
     await shoot(page, testInfo, 'drive-mounted', '.jp-FileBrowser');
 
     // Open a notebook straight from the mount.
@@ -81,9 +81,9 @@ test.describe.serial('Google Drive', () => {
     await page.theme.setLightTheme();
     await page.getByRole('button', { name: 'Save here' }).click();
     await expect(
-      page.locator('.Toastify__toast').getByText(
-        'Saved a copy of analysis.ipynb in Drive.'
-      )
+      page
+        .locator('.Toastify__toast')
+        .getByText('Saved a copy of analysis.ipynb in Drive.')
     ).toBeVisible({ timeout: 30000 });
     const saved = await request.get(
       `${FAKE_DRIVE}/_fake/find?name=analysis.ipynb&parent=root`
@@ -95,18 +95,19 @@ test.describe.serial('Google Drive', () => {
     await picker.getByText('Colab Notebooks').click();
     await picker.getByText('analysis.ipynb').click();
     await page.getByRole('button', { name: 'Open', exact: true }).click();
-    await expect(page.locator('.jp-mod-current[title*="analysis"]')).toHaveCount(
-      1,
-      { timeout: 30000 }
-    );
+    await expect(
+      page.locator('.jp-NotebookPanel:visible').getByRole('heading', {
+        name: 'Analysis from Drive'
+      })
+    ).toBeVisible({ timeout: 30000 });
     await shoot(page, testInfo, 'drive-opened-copy');
 
     await page.menu.clickMenuItem('File>Close All Tabs');
     await driveMenu(page, 'Unmount Drive');
     await expect(
-      page.locator('.Toastify__toast').getByText(
-        'Google Drive is unmounted; every change is in Drive.'
-      )
+      page
+        .locator('.Toastify__toast')
+        .getByText('Google Drive is unmounted; every change is in Drive.')
     ).toBeVisible({ timeout: 30000 });
     void galata;
   });
