@@ -318,7 +318,12 @@ class DriveFs(mfusepy.Operations):  # type: ignore[misc]
         self._close(temporary)
         return 0
 
-    def flush(self, path: str, fh: Any) -> int:
+    def flush(self, path: str, fi: Any) -> int:
+        # close(2) waits for flush but not for release: announce the upload now, so that what
+        # an unmount waits for is known the moment the writer's close() returns.
+        handle = self.handles.get(fi.fh)
+        if handle is not None and handle.dirty and handle.cache is not None:
+            self.uploader.expect(path, os.path.getsize(handle.cache))
         return 0
 
     def fsync(self, path: str, datasync: int, fh: Any) -> int:
@@ -414,7 +419,10 @@ class DriveFs(mfusepy.Operations):  # type: ignore[misc]
         return 0
 
     # --- life cycle -----------------------------------------------------------------------------
-    def init(self, path: str) -> None:
+    def init_with_config(self, conn_info: Any, config_3: Any) -> None:
+        if conn_info is not None:
+            # Let the kernel read ahead further: fewer, larger reads reach this process.
+            conn_info.max_readahead = 1 << 20
         self.status.update(state="mounted")
 
     def destroy(self, path: str) -> None:
@@ -435,6 +443,8 @@ def main(argv: list[str]) -> int:
     }
     if config["readonly"]:
         options["ro"] = True
+    if mfusepy.fuse_version_major == 2:
+        options["big_writes"] = True  # else libfuse 2 passes writes on 4 KiB at a time
     mfusepy.FUSE(operations, config["mountpoint"], raw_fi=True, **options)
     return 0
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import html
 import json
+import secrets
 from typing import Any
 
 from jupyter_server.auth.decorator import authorized
@@ -74,6 +75,13 @@ class DriveCallbackHandler(DriveHandler):
     """``GET /colab/drive/oauth/callback``: where Google sends the browser back (with the
     user's cookie, so it is authenticated like any route). Swaps the code for tokens."""
 
+    _nonce = ""
+
+    @property
+    def content_security_policy(self) -> str:
+        # API responses allow nothing; this page runs one inline script, allowed by its nonce.
+        return f"{super().content_security_policy}; script-src 'nonce-{self._nonce}'"
+
     @web.authenticated
     @authorized
     async def get(self) -> None:
@@ -85,12 +93,14 @@ class DriveCallbackHandler(DriveHandler):
         await self.blocking(self.drive.connector.finish, state, code)
         await self.blocking(self.drive.remember_account)
         lab = url_path_join(self.base_url, "lab")
+        self._nonce = secrets.token_urlsafe(16)
+        self.set_header("Content-Security-Policy", self.content_security_policy)
         # A popup closes itself (the lab that opened it is watching); a full tab goes back to
         # JupyterLab.
         page = (
             "<!doctype html><meta charset='utf-8'><title>Google Drive connected</title>"
             "<p>Google Drive is connected. You can close this window.</p>"
-            f"<script>if (window.opener) {{ window.opener.postMessage('colab-drive-connected', "
+            f"<script nonce='{self._nonce}'>if (window.opener) {{ window.opener.postMessage('colab-drive-connected', "
             f"window.location.origin); window.close(); }} else {{ window.location.replace("
             f"{json.dumps(lab)}); }}</script>"
             f"<noscript><a href='{html.escape(lab)}'>Back to JupyterLab</a></noscript>"

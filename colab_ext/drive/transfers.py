@@ -99,16 +99,23 @@ class Uploader:
     ) -> None:
         self.api, self.status, self.on_uploaded = api, status, on_uploaded
         self.pending: dict[str, PendingUpload] = {}
+        self.expected: dict[str, int] = {}  # closed, release not yet seen
         self.lock = threading.Lock()
         self.queue: queue.Queue[PendingUpload | None] = queue.Queue()
         self.current: str | None = None
         self.thread = threading.Thread(target=self._run, name="drive-uploader", daemon=True)
         self.thread.start()
 
+    def expect(self, path: str, size: int) -> None:
+        with self.lock:
+            self.expected[path] = size
+        self._report()
+
     def submit(self, upload: PendingUpload) -> None:
         with self.lock:
             previous = self.pending.get(upload.path)
             self.pending[upload.path] = upload
+            self.expected.pop(upload.path, None)
         if previous is not None:  # a newer version replaces one not yet sent
             previous.done.wait()
         self.queue.put(upload)
@@ -167,6 +174,11 @@ class Uploader:
     def _report(self) -> None:
         with self.lock:
             pending = [{"path": u.path, "bytes": u.size} for u in self.pending.values()]
+            pending += [
+                {"path": path, "bytes": size}
+                for path, size in self.expected.items()
+                if path not in self.pending
+            ]
         self.status.update(pending=pending, uploading=self.current)
 
 

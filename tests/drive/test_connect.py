@@ -44,6 +44,10 @@ async def test_oauth_round_trip_stores_token_owner_only(
     page = await jp_fetch("colab", "drive", "oauth", "callback", params=answer)
     bodies.append(page.body.decode())
     assert "Google Drive is connected" in bodies[-1]
+    # Its one inline script (close the popup, or go back to the lab) is allowed by a nonce.
+    policy = page.headers["Content-Security-Policy"]
+    nonce = policy.split("'nonce-")[1].split("'")[0]
+    assert f"<script nonce='{nonce}'>" in bodies[-1]
     status = await call(jp_fetch, "status")
     bodies.append(str(status))
     assert status["connected"] is True
@@ -119,3 +123,24 @@ async def test_a_bad_client_json_is_refused(jp_fetch: Any) -> None:
         await call(jp_fetch, "client", method="PUT", body={"type": "service_account"})
     assert refused.value.code == 400
     assert b"not an OAuth client" in refused.value.response.body
+
+
+async def test_an_expired_access_token_is_refreshed(jp_fetch: Any, fake_drive: FakeDrive) -> None:
+    await connect(jp_fetch, fake_drive)
+    fake_drive.add_file("still-there.txt", b"x")
+    issued = set(fake_drive.access_tokens)
+    fake_drive.access_tokens.clear()  # Google forgot the access token; the refresh token stands
+    listing = await call(jp_fetch, "files")
+    assert [f["name"] for f in listing["files"]] == ["still-there.txt"]
+    assert fake_drive.access_tokens and not (fake_drive.access_tokens & issued)
+
+
+async def test_status_matches_its_schema(jp_fetch: Any, fake_drive: FakeDrive) -> None:
+    import jsonschema
+
+    from tests.core.test_openapi import load_spec, schema_of
+
+    await connect(jp_fetch, fake_drive)
+    status = await call(jp_fetch, "status")
+    jsonschema.validate(status, schema_of(load_spec(), "DriveStatus"))
+    assert "token" not in str(status).lower().replace("token_uri", "")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import os
 import signal
 import time
@@ -31,11 +32,16 @@ async def shell(command: str, timeout: float = 120) -> str:
 
 
 def mount_process(mountpoint: Path) -> psutil.Process:
+    """The FUSE process serving ``mountpoint`` (its config file names the mountpoint)."""
     for process in psutil.process_iter(["cmdline"]):
         cmdline = process.info["cmdline"] or []
-        if "colab_ext.drive.fusefs" in cmdline and any(
-            str(mountpoint) in Path(a).read_text() for a in cmdline[-1:] if a.endswith(".json")
-        ):
+        if "colab_ext.drive.fusefs" not in cmdline:
+            continue
+        try:
+            config = json.loads(Path(cmdline[-1]).read_text())
+        except (OSError, ValueError):
+            continue
+        if config.get("mountpoint") == str(mountpoint):
             return process
     raise AssertionError("no mount process")
 
@@ -98,7 +104,7 @@ async def test_large_file_streams_with_flat_memory_and_resumes_uploads(
     jp_fetch: Any, fake_drive: FakeDrive, jp_root_dir: Path
 ) -> None:
     await connect(jp_fetch, fake_drive)
-    size = 400 * 1024 * 1024
+    size = int(os.environ.get("COLAB_EXT_DRIVE_TEST_MB", "1024")) * 1024 * 1024
     file_id, digest = fake_drive.add_large_file("big.bin", size)
     await call(jp_fetch, "mount", method="POST", body={})
     process = mount_process(jp_root_dir / "drive")
@@ -201,3 +207,37 @@ class TestWithoutFuse:
 
         assert (await wait_job(jp_fetch, job))["state"] == "done"
         assert (jp_root_dir / "a.txt").read_bytes() == b"copy me"
+
+
+async def test_shared_drives_sit_beside_my_drive(
+    jp_fetch: Any, fake_drive: FakeDrive, jp_root_dir: Path
+) -> None:
+    await connect(jp_fetch, fake_drive)
+    fake_drive.shared_drives["sd-team"] = "Team"
+    fake_drive.add_file("roadmap.md", b"# Roadmap\n", parent="sd-team")
+    await call(jp_fetch, "mount", method="POST", body={"readonly": True})
+    mount = jp_root_dir / "drive"
+    assert (await shell(f"ls {mount}")).split() == ["MyDrive", "Shareddrives"]
+    assert await shell(f"cat {mount}/Shareddrives/Team/roadmap.md") == "# Roadmap\n"
+    process = await asyncio.create_subprocess_shell(
+        f"touch {mount}/MyDrive/nope 2>&1", stdout=asyncio.subprocess.PIPE
+    )
+    out, _ = await process.communicate()
+    assert process.returncode != 0 and b"Read-only file system" in out
+    await call(jp_fetch, "unmount", method="POST", body={})
+
+
+async def test_server_shutdown_flushes_and_unmounts(
+    jp_fetch: Any, jp_serverapp: Any, fake_drive: FakeDrive, jp_root_dir: Path
+) -> None:
+    await connect(jp_fetch, fake_drive)
+    await call(jp_fetch, "mount", method="POST", body={})
+    process = mount_process(jp_root_dir / "drive")
+    fake_drive.fault("PUT", "upload_id", delay_s=1.0)
+    await shell(f"printf 'last words' > {jp_root_dir}/drive/MyDrive/last.txt")
+    extension = jp_serverapp.extension_manager.extension_apps["colab_ext"]
+    await next(iter(extension)).stop_extension()
+    assert not os.path.ismount(jp_root_dir / "drive")
+    assert not process.is_running() or process.status() == psutil.STATUS_ZOMBIE
+    last = fake_drive.find("last.txt")
+    assert last and fake_drive.content(last["id"]) == b"last words"

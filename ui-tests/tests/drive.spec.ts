@@ -41,7 +41,9 @@ test.describe.serial('Google Drive', () => {
     await driveMenu(page, 'Connect to Google Drive…');
     const popup = await popupPromise;
     await expect(popup.locator('h1')).toHaveText('Fake Google');
+    const closed = popup.waitForEvent('close');
     await popup.locator('#allow').click();
+    await closed; // the callback page closes its popup
     await expect(
       page
         .locator('.Toastify__toast')
