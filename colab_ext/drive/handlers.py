@@ -105,8 +105,8 @@ class DriveCallbackHandler(DriveHandler):
             f"{json.dumps(lab)}); }}</script>"
             f"<noscript><a href='{html.escape(lab)}'>Back to JupyterLab</a></noscript>"
         )
-        self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.finish(page)
+        # APIHandler.finish would label it JSON (and the browser show it as text).
+        self.finish(page, set_content_type="text/html; charset=utf-8")
 
 
 class DriveDisconnectHandler(DriveHandler):

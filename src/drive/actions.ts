@@ -116,20 +116,42 @@ export async function connectDrive(
     window.location.assign(auth_url); // popups blocked: the callback brings this tab back
     return null;
   }
-  const deadline = Date.now() + CONNECT_WAIT_MS;
-  while (Date.now() < deadline) {
-    await sleep(1000);
-    const now = await driveApi.status();
-    if (now.connected) {
-      const who = now.account?.email ?? trans.__('your account');
-      Notification.success(trans.__('Connected to Google Drive as %1.', who), {
-        autoClose: 5000
-      });
-      return now;
+  // The callback page tells us when it is done (and closes itself); polling covers a
+  // popup that cannot reach its opener.
+  let signalled: () => void = () => undefined;
+  const onMessage = (event: MessageEvent) => {
+    if (
+      event.origin === window.location.origin &&
+      event.data === 'colab-drive-connected'
+    ) {
+      signalled();
     }
-    if (popup.closed) {
-      break;
+  };
+  window.addEventListener('message', onMessage);
+  try {
+    const deadline = Date.now() + CONNECT_WAIT_MS;
+    while (Date.now() < deadline) {
+      await Promise.race([
+        sleep(1000),
+        new Promise<void>(resolve => (signalled = resolve))
+      ]);
+      const now = await driveApi.status();
+      if (now.connected) {
+        const who = now.account?.email ?? trans.__('your account');
+        Notification.success(
+          trans.__('Connected to Google Drive as %1.', who),
+          {
+            autoClose: 5000
+          }
+        );
+        return now;
+      }
+      if (popup.closed) {
+        break;
+      }
     }
+  } finally {
+    window.removeEventListener('message', onMessage);
   }
   Notification.warning(trans.__('Google Drive was not connected.'), {
     autoClose: 5000

@@ -45,6 +45,7 @@ async def test_oauth_round_trip_stores_token_owner_only(
     bodies.append(page.body.decode())
     assert "Google Drive is connected" in bodies[-1]
     # Its one inline script (close the popup, or go back to the lab) is allowed by a nonce.
+    assert page.headers["Content-Type"].startswith("text/html")
     policy = page.headers["Content-Security-Policy"]
     nonce = policy.split("'nonce-")[1].split("'")[0]
     assert f"<script nonce='{nonce}'>" in bodies[-1]

@@ -41,14 +41,14 @@ test.describe.serial('Google Drive', () => {
     await driveMenu(page, 'Connect to Google Drive…');
     const popup = await popupPromise;
     await expect(popup.locator('h1')).toHaveText('Fake Google');
-    const closed = popup.waitForEvent('close');
     await popup.locator('#allow').click();
-    await closed; // the callback page closes its popup
     await expect(
       page
         .locator('.Toastify__toast')
         .getByText('Connected to Google Drive as ada@example.com.')
     ).toBeVisible({ timeout: 20000 });
+    // The callback page closed its popup.
+    await expect.poll(() => popup.isClosed(), { timeout: 10000 }).toBe(true);
     await shoot(page, testInfo, 'drive-connected');
 
     // Mount: the file browser goes into drive/MyDrive, whose files come from Drive.
