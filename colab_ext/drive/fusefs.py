@@ -78,6 +78,9 @@ class DriveFs(mfusepy.Operations):  # type: ignore[misc]
         self.status = StatusFile(Path(config["status_file"]))
         self.uploader = Uploader(self.api, self.status, self._uploaded)
         self.shared: tuple[float, dict[str, str]] = (0.0, {})
+        self.started = time.time()
+        #: Drive file id -> (its modifiedTime after our upload, the local mtime it replaced)
+        self.written: dict[str, tuple[str | None, float]] = {}
 
     def api(self) -> DriveApi:
         api = getattr(self.local, "api", None)
@@ -171,23 +174,30 @@ class DriveFs(mfusepy.Operations):  # type: ignore[misc]
     def getattr(self, path: str, fh: Any = None) -> dict[str, Any]:
         parts = [p for p in path.split("/") if p]
         if len(parts) == 0 or parts == [MY_DRIVE] or parts == [SHARED]:
-            return self._dir_attrs(time.time())
+            return self._dir_attrs(self.started)
         if parts[0] == SHARED and len(parts) == 2:
             if parts[1] in self._shared_drives():
-                return self._dir_attrs(time.time())
+                return self._dir_attrs(self.started)
             raise FuseOSError(errno.ENOENT)
         open_handle = self._open_writer(path)
         if open_handle is not None and open_handle.cache is not None:
-            return self._file_attrs(os.path.getsize(open_handle.cache), time.time(), True)
+            local = os.stat(open_handle.cache)
+            return self._file_attrs(local.st_size, local.st_mtime, True)
         pending = self.uploader.get(path)
         if pending is not None and pending.cache.exists():
-            return self._file_attrs(pending.size, time.time(), True)
+            return self._file_attrs(pending.size, pending.mtime, True)
         file, _, _ = self._lookup(path)
         if file is None:
             raise FuseOSError(errno.ENOENT)
         if file.is_folder:
             return self._dir_attrs(_mtime(file))
-        return self._file_attrs(file.size or 0, _mtime(file), file.export is None)
+        mtime = _mtime(file)
+        written = self.written.get(file.id)
+        if written is not None and written[0] == file.modified:
+            # Our own upload: keep the time the writer saw, so an editor (JupyterLab's "file
+            # changed on disk" check) does not take Drive's later upload time for a change.
+            mtime = written[1]
+        return self._file_attrs(file.size or 0, mtime, file.export is None)
 
     def readdir(self, path: str, fh: Any) -> list[str]:
         parts = [p for p in path.split("/") if p]
@@ -343,6 +353,7 @@ class DriveFs(mfusepy.Operations):  # type: ignore[misc]
         if not handle.dirty:
             handle.cache.unlink(missing_ok=True)
             return
+        local = handle.cache.stat()
         self.uploader.submit(
             PendingUpload(
                 path=handle.path,
@@ -350,11 +361,14 @@ class DriveFs(mfusepy.Operations):  # type: ignore[misc]
                 name=handle.name,
                 parent_id=handle.parent_id,
                 file_id=handle.file.id if handle.file else None,
-                size=handle.cache.stat().st_size,
+                size=local.st_size,
+                mtime=local.st_mtime,
             )
         )
 
     def _uploaded(self, upload: PendingUpload, file: DriveFile | None) -> None:
+        if file is not None:
+            self.written[file.id] = (file.modified, upload.mtime)
         self._forget(upload.parent_id)
 
     # --- names ----------------------------------------------------------------------------------

@@ -100,9 +100,9 @@ class DriveCallbackHandler(DriveHandler):
         page = (
             "<!doctype html><meta charset='utf-8'><title>Google Drive connected</title>"
             "<p>Google Drive is connected. You can close this window.</p>"
-            f"<script nonce='{self._nonce}'>if (window.opener) {{ window.opener.postMessage('colab-drive-connected', "
-            f"window.location.origin); window.close(); }} else {{ window.location.replace("
-            f"{json.dumps(lab)}); }}</script>"
+            f"<script nonce='{self._nonce}'>if (window.opener) {{ window.opener.postMessage("
+            "'colab-drive-connected', window.location.origin); window.close(); }"
+            f" else {{ window.location.replace({json.dumps(lab)}); }}</script>"
             f"<noscript><a href='{html.escape(lab)}'>Back to JupyterLab</a></noscript>"
         )
         # APIHandler.finish would label it JSON (and the browser show it as text).

@@ -84,6 +84,7 @@ class PendingUpload:
     parent_id: str
     file_id: str | None
     size: int
+    mtime: float  # of the local copy: what stat() shows, before and after the upload
     done: threading.Event = field(default_factory=threading.Event)
     error: str | None = None
 

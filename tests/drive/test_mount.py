@@ -241,3 +241,20 @@ async def test_server_shutdown_flushes_and_unmounts(
     assert not process.is_running() or process.status() == psutil.STATUS_ZOMBIE
     last = fake_drive.find("last.txt")
     assert last and fake_drive.content(last["id"]) == b"last words"
+
+
+async def test_a_written_file_keeps_its_mtime_through_the_upload(
+    jp_fetch: Any, fake_drive: FakeDrive, jp_root_dir: Path
+) -> None:
+    # JupyterLab warns "File Changed" when a file's mtime moves after its own save: the upload to
+    # Drive (a later modifiedTime there) must not look like a change.
+    await connect(jp_fetch, fake_drive)
+    await call(jp_fetch, "mount", method="POST", body={})
+    target = jp_root_dir / "drive" / "MyDrive" / "saved.txt"
+    fake_drive.fault("PUT", "upload_id", delay_s=1.5)
+    await shell(f"printf 'v1' > {target}")
+    before = await shell(f"stat -c %Y.%y {target}")
+    await asyncio.sleep(2.5)  # uploaded now, with Drive's own (later) modifiedTime
+    assert fake_drive.find("saved.txt") is not None
+    assert await shell(f"stat -c %Y.%y {target}") == before
+    await call(jp_fetch, "unmount", method="POST", body={})

@@ -73,6 +73,17 @@ test.describe.serial('Google Drive', () => {
     ).toBeVisible({ timeout: 30000 });
     await shoot(page, testInfo, 'drive-notebook-open');
 
+    // Edit and save it twice, in place on the mount: no "File Changed" conflict in between.
+    for (const text of ['first edit', 'second edit']) {
+      await page.notebook.setCell(
+        0,
+        'markdown',
+        `# Analysis from Drive\n\n${text}`
+      );
+      await page.notebook.save();
+      await expect(page.locator('.jp-Dialog')).toHaveCount(0);
+    }
+
     // Save a copy in Drive, through the picker, into My Drive.
     await page.menu.clickMenuItem('File>Google Drive>Save a copy in Drive…');
     const picker = page.locator('.jp-Dialog .jp-colab-DrivePicker');
