@@ -29,6 +29,9 @@ from .store import CredentialStore
 from .transfers import PendingUpload, ReadStream, StatusFile, Uploader
 
 MY_DRIVE, SHARED = "MyDrive", "Shareddrives"
+#: Jupyter's atomic save copies a file to ``.~<name>`` first and deletes it afterwards: those
+#: copies stay in the mount's cache and never go to Drive (no extra upload, no trash per save).
+LOCAL_ONLY_PREFIX = ".~"
 
 
 def _mtime(file: DriveFile | None) -> float:
@@ -46,6 +49,7 @@ class Handle:
         self.cache_fd: int | None = None
         self.cache: Path | None = None
         self.dirty = False
+        self.local_only = False
         self.lock = threading.Lock()
 
 
@@ -81,6 +85,7 @@ class DriveFs(mfusepy.Operations):  # type: ignore[misc]
         self.started = time.time()
         #: Drive file id -> (its modifiedTime after our upload, the local mtime it replaced)
         self.written: dict[str, tuple[str | None, float]] = {}
+        self.local_files: dict[str, Path] = {}  # mount path -> cache file (LOCAL_ONLY_PREFIX)
 
     def api(self) -> DriveApi:
         api = getattr(self.local, "api", None)
@@ -179,6 +184,10 @@ class DriveFs(mfusepy.Operations):  # type: ignore[misc]
             if parts[1] in self._shared_drives():
                 return self._dir_attrs(self.started)
             raise FuseOSError(errno.ENOENT)
+        local_file = self.local_files.get(path)
+        if local_file is not None:
+            local = os.stat(local_file)
+            return self._file_attrs(local.st_size, local.st_mtime, True)
         open_handle = self._open_writer(path)
         if open_handle is not None and open_handle.cache is not None:
             local = os.stat(open_handle.cache)
@@ -213,6 +222,11 @@ class DriveFs(mfusepy.Operations):  # type: ignore[misc]
             for u in list(self.uploader.pending.values())
             if u.path.startswith(prefix) and "/" not in u.path[len(prefix) :]
         }
+        names |= {
+            local[len(prefix) :]
+            for local in list(self.local_files)
+            if local.startswith(prefix) and "/" not in local[len(prefix) :]
+        }
         return [".", "..", *sorted(names)]
 
     def statfs(self, path: str) -> dict[str, int]:
@@ -244,7 +258,20 @@ class DriveFs(mfusepy.Operations):  # type: ignore[misc]
         if self.readonly:
             raise FuseOSError(errno.EROFS)
 
+    def _open_local(self, path: str, cache: Path, truncate: bool) -> Handle:
+        handle = Handle(path, None, "", path.rsplit("/", 1)[-1])
+        handle.local_only, handle.cache = True, cache
+        handle.cache_fd = os.open(
+            cache, os.O_RDWR | os.O_CREAT | (os.O_TRUNC if truncate else 0), 0o600
+        )
+        self.local_files[path] = cache
+        return handle
+
     def open(self, path: str, fi: Any) -> int:
+        if path in self.local_files:
+            handle = self._open_local(path, self.local_files[path], bool(fi.flags & os.O_TRUNC))
+            fi.fh = self._new_fh(handle)
+            return 0
         writing = fi.flags & (os.O_WRONLY | os.O_RDWR)
         pending = self.uploader.get(path)
         if pending is not None and not writing:
@@ -282,6 +309,10 @@ class DriveFs(mfusepy.Operations):  # type: ignore[misc]
     def create(self, path: str, mode: int, fi: Any) -> int:
         self._writable()
         file, parent, name = self._lookup(path)
+        if name.startswith(LOCAL_ONLY_PREFIX) and file is None:
+            cache = self.cache_dir / f"local-{time.time_ns()}-{threading.get_ident()}"
+            fi.fh = self._new_fh(self._open_local(path, cache, truncate=True))
+            return 0
         if file is not None and file.export is not None:
             raise FuseOSError(errno.EROFS)
         handle = Handle(path, file, parent, name)
@@ -311,6 +342,9 @@ class DriveFs(mfusepy.Operations):  # type: ignore[misc]
 
     def truncate(self, path: str, length: int, fh: Any = None) -> int:
         self._writable()
+        if fh is None and path in self.local_files:
+            os.truncate(self.local_files[path], length)
+            return 0
         handle = self.handles.get(fh.fh) if fh is not None else self._open_writer(path)
         if handle is not None and handle.cache_fd is not None:
             os.ftruncate(handle.cache_fd, length)
@@ -332,7 +366,7 @@ class DriveFs(mfusepy.Operations):  # type: ignore[misc]
         # close(2) waits for flush but not for release: announce the upload now, so that what
         # an unmount waits for is known the moment the writer's close() returns.
         handle = self.handles.get(fi.fh)
-        if handle is not None and handle.dirty and handle.cache is not None:
+        if handle is not None and handle.dirty and handle.cache and not handle.local_only:
             self.uploader.expect(path, os.path.getsize(handle.cache))
         return 0
 
@@ -350,6 +384,8 @@ class DriveFs(mfusepy.Operations):  # type: ignore[misc]
         if handle.cache_fd is None or handle.cache is None:
             return
         os.close(handle.cache_fd)
+        if handle.local_only:
+            return
         if not handle.dirty:
             handle.cache.unlink(missing_ok=True)
             return
@@ -374,6 +410,10 @@ class DriveFs(mfusepy.Operations):  # type: ignore[misc]
     # --- names ----------------------------------------------------------------------------------
     def unlink(self, path: str) -> int:
         self._writable()
+        local_file = self.local_files.pop(path, None)
+        if local_file is not None:
+            local_file.unlink(missing_ok=True)
+            return 0
         self.uploader.wait_for(path)
         file, parent, _ = self._lookup(path)
         if file is None:
@@ -404,6 +444,8 @@ class DriveFs(mfusepy.Operations):  # type: ignore[misc]
 
     def rename(self, old: str, new: str) -> int:
         self._writable()
+        if old in self.local_files:
+            return self._rename_local(old, new)
         self.uploader.wait_for(old)
         self.uploader.wait_for(new)
         file, old_parent, _ = self._lookup(old)
@@ -421,6 +463,20 @@ class DriveFs(mfusepy.Operations):  # type: ignore[misc]
         )
         self._forget(old_parent)
         self._forget(new_parent)
+        return 0
+
+    def _rename_local(self, old: str, new: str) -> int:
+        """A local-only copy renamed: to another local name, or back over a real file (Jupyter
+        restoring its backup after a failed save), which then goes up to Drive."""
+        cache = self.local_files.pop(old)
+        if new.rsplit("/", 1)[-1].startswith(LOCAL_ONLY_PREFIX):
+            self.local_files[new] = cache
+            return 0
+        self.uploader.wait_for(new)
+        target, parent, name = self._lookup(new)
+        handle = Handle(new, target, parent, name)
+        handle.cache, handle.cache_fd, handle.dirty = cache, os.open(cache, os.O_RDONLY), True
+        self._close(handle)
         return 0
 
     def chmod(self, path: str, mode: int) -> int:
@@ -442,6 +498,8 @@ class DriveFs(mfusepy.Operations):  # type: ignore[misc]
     def destroy(self, path: str) -> None:
         self.status.update(state="flushing")
         self.uploader.drain()
+        for local_file in self.local_files.values():
+            local_file.unlink(missing_ok=True)
         self.status.update(state="unmounted")
 
 

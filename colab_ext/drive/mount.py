@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import ctypes.util
 import json
 import logging
 import os
 import shutil
+import signal
 import sys
 import time
 from pathlib import Path
@@ -61,6 +63,14 @@ async def fusermount_unmount(path: Path, lazy: bool = False) -> None:
         await run_quietly(tool, "-u", *(["-z"] if lazy else []), str(path))
     elif is_mounted(path):
         await run_quietly("umount", *(["-l"] if lazy else []), str(path))
+
+
+def _end_with_parent() -> None:
+    """In the child before exec: SIGTERM when the server dies, so libfuse unmounts and the
+    pending uploads are flushed instead of leaving a dead mount behind (Linux only)."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 class DriveMount:
@@ -130,6 +140,10 @@ class DriveMount:
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=asyncio.subprocess.DEVNULL,
                 stderr=log_fd,
+                # Its own session: a Ctrl-C at the server's terminal reaches the server, which
+                # then flushes and unmounts in order; and it ends (flushing) if the server dies.
+                start_new_session=True,
+                preexec_fn=_end_with_parent,
             )
         finally:
             os.close(log_fd)  # the child has its own copy

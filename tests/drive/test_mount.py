@@ -258,3 +258,28 @@ async def test_a_written_file_keeps_its_mtime_through_the_upload(
     assert fake_drive.find("saved.txt") is not None
     assert await shell(f"stat -c %Y.%y {target}") == before
     await call(jp_fetch, "unmount", method="POST", body={})
+
+
+async def test_jupyter_saves_in_place_without_sending_its_backup_copies(
+    jp_fetch: Any, fake_drive: FakeDrive, jp_root_dir: Path
+) -> None:
+    await connect(jp_fetch, fake_drive)
+    fake_drive.add_file("notes.txt", b"v0")
+    await call(jp_fetch, "mount", method="POST", body={})
+    for text in ("v1", "v2"):  # the contents API saves with atomic writing (a .~ backup)
+        await jp_fetch(
+            "api",
+            "contents",
+            "drive",
+            "MyDrive",
+            "notes.txt",
+            method="PUT",
+            body=json.dumps({"type": "file", "format": "text", "content": text}),
+        )
+    await call(jp_fetch, "unmount", method="POST", body={})
+    notes = fake_drive.find("notes.txt")
+    assert notes and fake_drive.content(notes["id"]) == b"v2"
+    assert not [m["name"] for m in fake_drive.files.values() if m["name"].startswith(".~")]
+    assert [m["name"] for m in fake_drive.files.values() if m["name"] == "notes.txt"] == [
+        "notes.txt"
+    ]
