@@ -51,6 +51,14 @@ test.describe.serial('Google Drive', () => {
     await expect.poll(() => popup.isClosed(), { timeout: 10000 }).toBe(true);
     await shoot(page, testInfo, 'drive-connected');
 
+    // The Drive button's menu, now that Drive is connected.
+    await page
+      .locator('.jp-FileBrowser-toolbar [data-command="colab-ext:drive-menu"]')
+      .click();
+    await expect(page.locator('.jp-colab-DriveMenu')).toBeVisible();
+    await shoot(page, testInfo, 'drive-menu');
+    await page.keyboard.press('Escape');
+
     // Mount: the file browser goes into drive/MyDrive, whose files come from Drive.
     await driveMenu(page, 'Mount Drive');
     const listing = page.locator('.jp-DirListing-content');
