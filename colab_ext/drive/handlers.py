@@ -145,7 +145,8 @@ class DriveOpenHandler(DriveHandler):
     @authorized
     async def post(self) -> None:
         body = self.json_body()
-        self.drive.connector.credentials()  # a clear 409 now rather than a failed job later
+        # A clear 409 now rather than a failed job later (off the loop: ADC may probe the network).
+        await self.blocking(self.drive.connector.credentials)
         job = self.drive.copies.open_from_drive(
             self.text(body, "file_id"), self.text(body, "folder", required=False)
         )
@@ -159,7 +160,7 @@ class DriveSaveHandler(DriveHandler):
     @authorized
     async def post(self) -> None:
         body = self.json_body()
-        self.drive.connector.credentials()
+        await self.blocking(self.drive.connector.credentials)
         job = self.drive.copies.save_to_drive(
             self.text(body, "path"),
             self.text(body, "folder_id", required=False) or "root",

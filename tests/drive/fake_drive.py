@@ -75,6 +75,7 @@ class FakeDrive:
     requests: list[tuple[str, str]] = field(default_factory=list)
     shared_drives: dict[str, str] = field(default_factory=dict)
     token_lifetime_s: int = 3600
+    assertions: list[str] = field(default_factory=list)
     port: int = 0
     lock: threading.RLock = field(default_factory=threading.RLock)
 
@@ -103,6 +104,27 @@ class FakeDrive:
                 "token_uri": f"{self.url}/token",
                 "redirect_uris": [],
             }
+        }
+
+    def service_account(self) -> dict[str, Any]:
+        """A service account key JSON whose token endpoint is this fake (a fresh RSA key)."""
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        pem = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ).decode()
+        return {
+            "type": "service_account",
+            "project_id": "fake-project",
+            "private_key_id": "fake-key",
+            "private_key": pem,
+            "client_email": "robot@fake-project.iam.gserviceaccount.com",
+            "client_id": "1234",
+            "token_uri": f"{self.url}/token",
         }
 
     def add_file(
@@ -338,6 +360,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _token(self) -> None:
         form = {k: v[-1] for k, v in urllib.parse.parse_qs(self._body().decode()).items()}
+        if form.get("grant_type") == "urn:ietf:params:oauth:grant-type:jwt-bearer":
+            # A service account's signed assertion (the fake trusts the signature).
+            self.fake.assertions.append(form.get("assertion", ""))
+            return self._json(self._issue(None))
         client_id, client_secret = form.get("client_id"), form.get("client_secret")
         basic = self.headers.get("Authorization", "")
         if basic.startswith("Basic "):

@@ -145,3 +145,28 @@ async def test_status_matches_its_schema(jp_fetch: Any, fake_drive: FakeDrive) -
     status = await call(jp_fetch, "status")
     jsonschema.validate(status, schema_of(load_spec(), "DriveStatus"))
     assert "token" not in str(status).lower().replace("token_uri", "")
+
+
+class TestServiceAccount:
+    """An admin-configured service account: no connect step, the server's own identity."""
+
+    @pytest.fixture
+    def colab_config(
+        self, colab_config: dict[str, Any], fake_drive: FakeDrive, tmp_path_factory: Any
+    ) -> dict[str, Any]:
+        import json
+
+        key = tmp_path_factory.mktemp("sa") / "key.json"
+        key.write_text(json.dumps(fake_drive.service_account()))
+        return dict(colab_config, drive_service_account_file=str(key))
+
+    async def test_the_service_account_is_used(self, jp_fetch: Any, fake_drive: FakeDrive) -> None:
+        fake_drive.add_file("shared-with-robot.csv", b"a,b\n")
+        status = await call(jp_fetch, "status")
+        assert status["connected"] is True and status["credential_kind"] == "service_account"
+        listing = await call(jp_fetch, "files")
+        assert [f["name"] for f in listing["files"]] == ["shared-with-robot.csv"]
+        assert fake_drive.assertions, "the service account signed a JWT for its token"
+        with pytest.raises(HTTPClientError) as refused:
+            await call(jp_fetch, "connect", method="POST", body={})
+        assert refused.value.code == 409
