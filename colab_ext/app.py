@@ -32,6 +32,17 @@ FEATURES = [runtime, github]
 
 
 class ColabExt(GitHubSettings, ExtensionApp):
+from . import drive, runtime
+from ._version import __version__
+from .core.routing import Route
+from .drive.settings import DriveSettings
+from .runtime.kernels import KernelDirectory
+
+#: Every feature, in the order its routes are registered.
+FEATURES = [runtime, drive]
+
+
+class ColabExt(ExtensionApp, DriveSettings):
     """colab-ext's server side. Admins configure it as ``c.ColabExt.<trait>``."""
 
     name = "colab_ext"

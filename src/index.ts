@@ -11,5 +11,9 @@ import { githubPlugin } from './github/plugin';
 import { runtimePlugin } from './runtime/plugin';
 
 const plugins: JupyterFrontEndPlugin<any>[] = [runtimePlugin, githubPlugin];
+import { drivePlugin } from './drive/plugin';
+import { runtimePlugin } from './runtime/plugin';
+
+const plugins: JupyterFrontEndPlugin<any>[] = [runtimePlugin, drivePlugin];
 
 export default plugins;

@@ -35,3 +35,44 @@ c.ColabExt.github_token_path = os.path.join(tempfile.mkdtemp(), "github_token.js
 c.ColabExt.github_seconds_between_writes = 0.0  # type: ignore[name-defined] # noqa: F821
 c.ColabExt.github_seconds_between_requests = 0.0  # type: ignore[name-defined] # noqa: F821
 c.ColabExt.github_oauth_client_id = "Iv1.galata"  # type: ignore[name-defined] # noqa: F821
+# Google Drive (ui-tests/tests/drive.spec.ts): a fake Drive + OAuth server on loopback, an
+# admin-configured OAuth client pointing at it, and a throw-away data dir for the tokens.
+import json  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.drive.fake_drive import FakeDrive  # noqa: E402
+
+_ui_port = int(os.environ.get("COLAB_EXT_UI_PORT", "8888"))
+_fake_drive = FakeDrive(port=int(os.environ.get("COLAB_EXT_FAKE_DRIVE_PORT", _ui_port + 1000)))
+_fake_drive.start()
+_folder = _fake_drive.add_folder("Colab Notebooks")
+_fake_drive.add_file(
+    "analysis.ipynb",
+    json.dumps(
+        {
+            "cells": [
+                {
+                    "cell_type": "markdown",
+                    "metadata": {},
+                    "source": ["# Analysis from Drive"],
+                }
+            ],
+            "metadata": {
+                "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+            },
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        }
+    ).encode(),
+    parent=_folder,
+)
+_fake_drive.add_file("Quarterly plan", mime="application/vnd.google-apps.document")
+_drive_dir = Path(tempfile.mkdtemp(prefix="colab-ui-drive-"))
+os.environ["JUPYTER_DATA_DIR"] = str(_drive_dir / "data")
+(_drive_dir / "client.json").write_text(json.dumps(_fake_drive.client_config()))
+c.ColabExt.drive_client_secrets_file = str(_drive_dir / "client.json")  # type: ignore[name-defined] # noqa: F821
+c.ColabExt.drive_api_endpoint = f"{_fake_drive.url}/drive/v3/"  # type: ignore[name-defined] # noqa: F821
+c.ColabExt.drive_revoke_uri = f"{_fake_drive.url}/revoke"  # type: ignore[name-defined] # noqa: F821

@@ -1,0 +1,189 @@
+"""The Drive mount against plain HTTP, in the same run, on the same fake Drive (loopback).
+
+- Reading a file through the mount vs ``curl`` downloading it (goal: mount speed >= 0.7x curl).
+- Writing it through the mount until the upload is done vs ``curl`` uploading it (goal >= 0.7x).
+- Peak memory of the mount process over both (goal < 200 MB).
+- Listing a folder of 10,000 files: requests the mount made, and time vs the raw paged API calls.
+
+    python bench/drive_transfer.py --size-mb 1024
+
+Needs FUSE (/dev/fuse) and curl. Figures are measurements to read, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from colab_ext.drive.mount import DriveMounts
+from colab_ext.drive.store import CredentialStore
+from tests.drive.fake_drive import FakeDrive
+
+
+def timed(command: str) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, shell=True, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def access_token(fake: FakeDrive) -> str:
+    token = "ya29.bench"
+    fake.access_tokens.add(token)
+    return token
+
+
+def curl_upload(fake: FakeDrive, token: str, path: Path) -> float:
+    size = path.stat().st_size
+    started = time.perf_counter()
+    request = urllib.request.Request(
+        f"{fake.url}/upload/drive/v3/files?uploadType=resumable",
+        data=json.dumps({"name": "curl.bin"}).encode(),
+        method="POST",
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request) as answer:
+        session = answer.headers["Location"]
+    subprocess.run(
+        [
+            "curl",
+            "-sf",
+            "-T",
+            str(path),
+            "-o",
+            "/dev/null",
+            "-H",
+            f"Authorization: Bearer {token}",
+            "-H",
+            f"Content-Range: bytes 0-{size - 1}/{size}",
+            session,
+        ],
+        check=True,
+    )
+    return time.perf_counter() - started
+
+
+def peak_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM"):
+            return int(line.split()[1])
+    return -1
+
+
+def raw_listing(fake: FakeDrive, token: str, folder: str) -> tuple[float, int]:
+    started, calls, page = time.perf_counter(), 0, ""
+    while True:
+        query = urllib.parse.urlencode(
+            {"q": f"'{folder}' in parents and trashed = false", "pageSize": 1000, "pageToken": page}
+        )
+        request = urllib.request.Request(
+            f"{fake.url}/drive/v3/files?{query}", headers={"Authorization": f"Bearer {token}"}
+        )
+        with urllib.request.urlopen(request) as answer:
+            body = json.loads(answer.read())
+        calls += 1
+        page = body.get("nextPageToken", "")
+        if not page:
+            return time.perf_counter() - started, calls
+
+
+async def run(size_mb: int) -> None:
+    fake = FakeDrive().start()
+    work = Path(tempfile.mkdtemp(prefix="drive-bench-"))
+    try:
+        store = CredentialStore(work / "store")
+        store.folder.mkdir()
+        fake.refresh_tokens.add("bench-refresh")
+        store.save_token(
+            {
+                "token": None,
+                "refresh_token": "bench-refresh",
+                "token_uri": f"{fake.url}/token",
+                "client_id": fake.client_id,
+                "client_secret": fake.client_secret,
+            }
+        )
+        file_id, _ = fake.add_large_file("big.bin", size_mb * 1024 * 1024)
+        many = fake.add_folder("many")
+        for n in range(10_000):
+            fake.add_file(f"file-{n:05}.txt", b"x", parent=many)
+        token = access_token(fake)
+        config = {
+            "endpoint": f"{fake.url}/drive/v3/",
+            "store_dir": str(store.folder),
+            "listing_ttl": 60,
+            "read_ahead_mb": 16,
+            "timeout": 120,
+        }
+        mounts = DriveMounts("/dev/fuse", work / "mounts", logging.getLogger("bench"))
+        mountpoint = work / "mnt"
+        mount = await mounts.mount(mountpoint, False, config)
+        assert mount.process is not None
+        pid = mount.process.pid
+        big = mountpoint / "MyDrive" / "big.bin"
+
+        curl_read = timed(
+            f"curl -sf -H 'Authorization: Bearer {token}' -o /dev/null "
+            f"'{fake.url}/drive/v3/files/{file_id}?alt=media'"
+        )
+        mount_read = await asyncio.to_thread(timed, f"cat '{big}' > /dev/null")
+
+        local = fake.path_of(file_id)
+        curl_write = curl_upload(fake, token, local)
+        started = time.perf_counter()
+        await asyncio.to_thread(timed, f"cp '{local}' '{mountpoint}/MyDrive/up.bin'")
+        while mount.status()["pending_uploads"] or fake.find("up.bin") is None:  # noqa: ASYNC110
+            await asyncio.sleep(0.05)
+        mount_write = time.perf_counter() - started
+        peak = peak_kib(pid)
+
+        before = fake.count("GET", "/drive/v3/files?")
+        mount_list = await asyncio.to_thread(timed, f"ls '{mountpoint}/MyDrive/many' | wc -l")
+        mount_calls = fake.count("GET", "/drive/v3/files?") - before
+        raw_list, raw_calls = raw_listing(fake, token, many)
+        await mounts.unmount(mountpoint, flush_timeout=60)
+
+        mb = size_mb
+        print(
+            f"read  {mb} MiB: curl {curl_read:.2f} s, mount {mount_read:.2f} s, "
+            f"mount/curl speed ratio {curl_read / mount_read:.2f} (goal >= 0.7)"
+        )
+        print(
+            f"write {mb} MiB: curl {curl_write:.2f} s, mount {mount_write:.2f} s, "
+            f"mount/curl speed ratio {curl_write / mount_write:.2f} (goal >= 0.7)"
+        )
+        print(f"peak memory of the mount process: {peak / 1024:.0f} MiB (goal < 200)")
+        print(
+            f"list 10,000 files: mount {mount_list:.2f} s with {mount_calls} list requests; "
+            f"raw paged API {raw_list:.2f} s with {raw_calls} requests; "
+            f"ratio {raw_list / mount_list:.2f}"
+        )
+    finally:
+        fake.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size-mb", type=int, default=1024)
+    args = parser.parse_args()
+    if not os.path.exists("/dev/fuse"):
+        print("no /dev/fuse: the Drive mount benchmark needs FUSE")
+        return
+    asyncio.run(run(args.size_mb))
+
+
+if __name__ == "__main__":
+    main()

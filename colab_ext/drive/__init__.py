@@ -1,0 +1,49 @@
+"""Google Drive: connect, mount as a real folder, open and save copies.
+
+In kernel code, as in Colab::
+
+    from colab_ext import drive
+    drive.mount('/content/drive')
+    drive.flush_and_unmount()
+
+The server side (``setup``) is imported only by the server, so kernels import little.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .kernel import flush_and_unmount, mount
+
+if TYPE_CHECKING:
+    from ..app import ColabExt
+    from ..core.routing import Route
+
+__all__ = ["flush_and_unmount", "mount", "setup"]
+
+
+def setup(app: ColabExt) -> list[Route]:
+    """Build the Drive service and return its REST routes."""
+    from ..core.routing import route
+    from . import handlers as h
+    from .service import DriveService
+
+    server = app.serverapp
+    assert server is not None
+    drive = DriveService(app, server.root_dir, app.log)
+    drive.write_server_file(server.connection_url, server.identity_provider.token)
+    app.on_stop(drive.stop)
+    routes = {
+        "drive/status": h.DriveStatusHandler,
+        "drive/client": h.DriveClientHandler,
+        "drive/connect": h.DriveConnectHandler,
+        "drive/oauth/callback": h.DriveCallbackHandler,
+        "drive/disconnect": h.DriveDisconnectHandler,
+        "drive/files": h.DriveFilesHandler,
+        "drive/open": h.DriveOpenHandler,
+        "drive/save": h.DriveSaveHandler,
+        "drive/jobs/{job_id}": h.DriveJobHandler,
+        "drive/mount": h.DriveMountHandler,
+        "drive/unmount": h.DriveUnmountHandler,
+    }
+    return [route(path, handler, drive=drive) for path, handler in routes.items()]

@@ -1,0 +1,179 @@
+"""Open from Drive, Save a copy in Drive, Upload to Drive: transfers that run in worker threads,
+report progress and can be cancelled. The browser polls a job until it ends.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..core.errors import BadRequest, ColabError, NotFound
+from .api import Cancelled, DriveApi, DriveFile, sniff_mime
+from .paths import ServerRoot
+
+#: Finished jobs are kept this long for the browser to read their outcome.
+KEEP_FINISHED_S = 600.0
+
+
+@dataclass
+class CopyJob:
+    """One transfer between the server and Drive."""
+
+    id: str
+    kind: str  # "open" (Drive to server) or "save" (server to Drive)
+    name: str
+    bytes_total: int | None = None
+    bytes_done: int = 0
+    state: str = "running"  # running, done, failed, cancelled
+    message: str | None = None
+    path: str | None = None  # the server-side file (relative to the root)
+    drive_file: dict[str, Any] | None = None
+    finished: float | None = None
+    cancel_event: threading.Event = field(default_factory=threading.Event)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "name": self.name,
+            "bytes_total": self.bytes_total,
+            "bytes_done": self.bytes_done,
+            "state": self.state,
+            "message": self.message,
+            "path": self.path,
+            "drive_file": self.drive_file,
+        }
+
+
+class CopyJobs:
+    """Runs transfers off the event loop, two at a time."""
+
+    def __init__(self, root: ServerRoot, api_factory: Callable[[], DriveApi]) -> None:
+        self.root = root
+        self.api_factory = api_factory
+        self.jobs: dict[str, CopyJob] = {}
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="colab-drive-copy")
+
+    def get(self, job_id: str) -> CopyJob:
+        job = self.jobs.get(job_id)
+        if job is None:
+            raise NotFound(
+                f"There is no Drive transfer {job_id} (finished ones are kept 10 minutes)."
+            )
+        return job
+
+    def cancel(self, job_id: str) -> CopyJob:
+        job = self.get(job_id)
+        job.cancel_event.set()
+        return job
+
+    def _forget_old(self) -> None:
+        now = time.monotonic()
+        for job_id, job in list(self.jobs.items()):
+            if job.finished and now - job.finished > KEEP_FINISHED_S:
+                del self.jobs[job_id]
+
+    def _run(self, job: CopyJob, work: Callable[[CopyJob, DriveApi], None]) -> CopyJob:
+        self._forget_old()
+        self.jobs[job.id] = job
+
+        def run() -> None:
+            try:
+                work(job, self.api_factory())
+                job.state = "done"
+            except Cancelled:
+                job.state, job.message = "cancelled", "Cancelled; nothing was kept."
+            except ColabError as error:
+                job.state, job.message = "failed", error.message
+            except Exception as error:  # reported to the user, not raised into the pool
+                job.state, job.message = "failed", f"The transfer failed ({type(error).__name__})."
+            job.finished = time.monotonic()
+
+        self._pool.submit(run)
+        return job
+
+    def open_from_drive(self, file_id: str, folder: str) -> CopyJob:
+        """Download a Drive file (a Doc as its export) into ``folder`` under the server root."""
+        target_dir = self.root.resolve(folder, must_exist=True)
+        if not target_dir.is_dir():
+            raise BadRequest(f"{folder!r} is not a folder.")
+        job = CopyJob(secrets.token_hex(8), "open", file_id)
+
+        def work(job: CopyJob, api: DriveApi) -> None:
+            file = api.get(file_id)
+            if file.is_folder:
+                raise BadRequest(f"{file.name} is a folder; pick a file.")
+            job.name, job.bytes_total = file.local_name, file.size
+            target = unique_path(target_dir / file.local_name)
+            partial = target.with_name(f".{target.name}.part-{job.id}")
+            try:
+                with open(partial, "wb") as out:
+                    api.download(
+                        file, out, lambda n: setattr(job, "bytes_done", n), job.cancel_event.is_set
+                    )
+                os.replace(partial, target)
+            finally:
+                partial.unlink(missing_ok=True)
+            job.path = self.root.relative(target)
+
+        return self._run(job, work)
+
+    def save_to_drive(self, path: str, parent_id: str, name: str | None) -> CopyJob:
+        """Upload a server file as a new file in a Drive folder (a copy: never overwrites)."""
+        source = self.root.resolve(path, must_exist=True)
+        if not source.is_file():
+            raise BadRequest(f"{path!r} is not a file.")
+        job = CopyJob(
+            secrets.token_hex(8), "save", name or source.name, bytes_total=source.stat().st_size
+        )
+
+        def work(job: CopyJob, api: DriveApi) -> None:
+            uploaded = api.upload(
+                str(source),
+                job.name,
+                sniff_mime(job.name),
+                parent_id=parent_id or "root",
+                progress=lambda n: setattr(job, "bytes_done", n),
+                cancelled=job.cancel_event.is_set,
+            )
+            job.drive_file = uploaded.as_json()
+            job.path = self.root.relative(source)
+
+        return self._run(job, work)
+
+
+def unique_path(target: Path) -> Path:
+    """``name.ext``, or ``name (1).ext`` and so on when it exists: a copy never overwrites."""
+    if not target.exists():
+        return target
+    stem, suffix = target.stem, target.suffix
+    for n in range(1, 10_000):
+        candidate = target.with_name(f"{stem} ({n}){suffix}")
+        if not candidate.exists():
+            return candidate
+    raise ColabError(f"Too many copies of {target.name} already.", status=409)
+
+
+def list_folder(api: DriveApi, folder_id: str, page_token: str | None) -> dict[str, Any]:
+    """One page of a Drive folder for the picker."""
+    request = api.service.files().list(
+        q=f"'{folder_id}' in parents and trashed = false",
+        pageSize=200,
+        pageToken=page_token,
+        fields="nextPageToken, files(id, name, mimeType, size, modifiedTime, parents)",
+        supportsAllDrives=True,
+        includeItemsFromAllDrives=True,
+        orderBy="folder,name",
+    )
+    page = api._retry("Listing a Drive folder", request.execute)
+    return {
+        "files": [DriveFile.of(meta).as_json() for meta in page.get("files", [])],
+        "next_page_token": page.get("nextPageToken"),
+    }

@@ -1,0 +1,216 @@
+"""REST handlers of the Drive feature: thin, each calling :class:`DriveService`."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import json
+import secrets
+from typing import Any
+
+from jupyter_server.auth.decorator import authorized
+from jupyter_server.utils import url_path_join
+from tornado import web
+
+from ..core.errors import BadRequest
+from ..core.handlers import ColabHandler
+from .copies import list_folder
+from .service import DriveService
+
+
+class DriveHandler(ColabHandler):
+    """Base of the Drive routes."""
+
+    auth_resource = "colab.drive"
+
+    def initialize(self, name: str, drive: DriveService) -> None:
+        super().initialize(name)
+        self.drive = drive
+
+    async def blocking(self, func: Any, *args: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(None, func, *args)
+
+    def text(self, body: dict[str, Any], key: str, required: bool = True) -> str:
+        value = body.get(key)
+        if value is None and not required:
+            return ""
+        if not isinstance(value, str) or (required and not value):
+            raise BadRequest(f"'{key}' must be a non-empty string.")
+        return value
+
+
+class DriveStatusHandler(DriveHandler):
+    """``GET /colab/drive/status``: connected or not (never the token), FUSE, mounts."""
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        self.write_json(await self.blocking(self.drive.status))
+
+
+class DriveClientHandler(DriveHandler):
+    """``PUT /colab/drive/client``: the OAuth client JSON a user uploads once."""
+
+    @web.authenticated
+    @authorized
+    async def put(self) -> None:
+        self.drive.connector.save_client(self.json_body())
+        self.write_json(await self.blocking(self.drive.status))
+
+
+class DriveConnectHandler(DriveHandler):
+    """``POST /colab/drive/connect``: the consent-page URL to open (state + PKCE kept here)."""
+
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        redirect = self.drive.settings.drive_redirect_uri or (
+            f"{self.request.protocol}://{self.request.host}"
+            + url_path_join(self.base_url, "colab/drive/oauth/callback")
+        )
+        self.write_json({"auth_url": self.drive.connector.start(redirect)})
+
+
+class DriveCallbackHandler(DriveHandler):
+    """``GET /colab/drive/oauth/callback``: where Google sends the browser back (with the
+    user's cookie, so it is authenticated like any route). Swaps the code for tokens."""
+
+    _nonce = ""
+
+    @property
+    def content_security_policy(self) -> str:
+        # API responses allow nothing; this page runs one inline script, allowed by its nonce.
+        return f"{super().content_security_policy}; script-src 'nonce-{self._nonce}'"
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        error = self.get_query_argument("error", "")
+        if error:
+            raise BadRequest(f"Google did not grant access ({error}). Start again to connect.")
+        state = self.get_query_argument("state", "")
+        code = self.get_query_argument("code", "")
+        await self.blocking(self.drive.connector.finish, state, code)
+        await self.blocking(self.drive.remember_account)
+        lab = url_path_join(self.base_url, "lab")
+        self._nonce = secrets.token_urlsafe(16)
+        self.set_header("Content-Security-Policy", self.content_security_policy)
+        # A popup closes itself (the lab that opened it is watching); a full tab goes back to
+        # JupyterLab.
+        page = (
+            "<!doctype html><meta charset='utf-8'><title>Google Drive connected</title>"
+            "<p>Google Drive is connected. You can close this window.</p>"
+            f"<script nonce='{self._nonce}'>if (window.opener) {{ window.opener.postMessage("
+            "'colab-drive-connected', window.location.origin); window.close(); }"
+            f" else {{ window.location.replace({json.dumps(lab)}); }}</script>"
+            f"<noscript><a href='{html.escape(lab)}'>Back to JupyterLab</a></noscript>"
+        )
+        # APIHandler.finish would label it JSON (and the browser show it as text).
+        self.finish(page, set_content_type="text/html; charset=utf-8")
+
+
+class DriveDisconnectHandler(DriveHandler):
+    """``POST /colab/drive/disconnect``: unmount, revoke the token at Google, delete it."""
+
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        revoked = await self.drive.disconnect()
+        self.write_json(dict(await self.blocking(self.drive.status), revoked=revoked))
+
+
+class DriveFilesHandler(DriveHandler):
+    """``GET /colab/drive/files?folder=ID&page_token=T``: one page of a Drive folder."""
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        folder = self.get_query_argument("folder", "root") or "root"
+        token = self.get_query_argument("page_token", "") or None
+
+        def page() -> dict[str, Any]:
+            api = self.drive.api()
+            answer = list_folder(api, folder, token)
+            if folder == "root" and token is None:
+                answer["shared_drives"] = api.shared_drives()
+            return answer
+
+        self.write_json(await self.blocking(page))
+
+
+class DriveOpenHandler(DriveHandler):
+    """``POST /colab/drive/open``: copy a Drive file into a server folder (a job)."""
+
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        body = self.json_body()
+        # A clear 409 now rather than a failed job later (off the loop: ADC may probe the network).
+        await self.blocking(self.drive.connector.credentials)
+        job = self.drive.copies.open_from_drive(
+            self.text(body, "file_id"), self.text(body, "folder", required=False)
+        )
+        self.write_json(job.as_json(), status=202)
+
+
+class DriveSaveHandler(DriveHandler):
+    """``POST /colab/drive/save``: upload a server file as a new file in Drive (a job)."""
+
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        body = self.json_body()
+        await self.blocking(self.drive.connector.credentials)
+        job = self.drive.copies.save_to_drive(
+            self.text(body, "path"),
+            self.text(body, "folder_id", required=False) or "root",
+            self.text(body, "name", required=False) or None,
+        )
+        self.write_json(job.as_json(), status=202)
+
+
+class DriveJobHandler(DriveHandler):
+    """``GET /colab/drive/jobs/{job_id}``: progress; ``DELETE``: cancel."""
+
+    @web.authenticated
+    @authorized
+    async def get(self, job_id: str) -> None:
+        self.write_json(self.drive.copies.get(job_id).as_json())
+
+    @web.authenticated
+    @authorized
+    async def delete(self, job_id: str) -> None:
+        self.write_json(self.drive.copies.cancel(job_id).as_json())
+
+
+class DriveMountHandler(DriveHandler):
+    """``POST /colab/drive/mount``: mount Drive (default: the configured folder under the root)."""
+
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        body = self.json_body()
+        timeout = float(body.get("timeout_ms") or 120_000) / 1000
+        mount = await self.drive.mount(
+            self.text(body, "mountpoint", required=False) or None,
+            bool(body.get("readonly")),
+            bool(body.get("force_remount")),
+            timeout,
+        )
+        self.write_json(mount)
+
+
+class DriveUnmountHandler(DriveHandler):
+    """``POST /colab/drive/unmount``: flush pending uploads, then unmount."""
+
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        body = self.json_body()
+        timeout = float(
+            body.get("flush_timeout_s") or self.drive.settings.drive_unmount_flush_timeout_s
+        )
+        result = await self.drive.unmount(
+            self.text(body, "mountpoint", required=False) or None, timeout
+        )
+        self.write_json(result)

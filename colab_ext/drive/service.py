@@ -1,0 +1,141 @@
+"""The Drive feature's one service: connection state, copies, mounts, and the file the
+kernels use to find the server."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from jupyter_core.paths import jupyter_runtime_dir
+
+from ..core.errors import BadRequest, ColabError
+from .api import DriveApi
+from .copies import CopyJobs
+from .mount import ENABLE_FUSE, DriveMounts
+from .oauth import DriveConnector
+from .paths import ServerRoot
+from .store import CredentialStore, drive_data_dir, read_json, write_private
+
+
+class DriveService:
+    """Everything the Drive handlers need, built once per server."""
+
+    def __init__(self, settings: Any, root_dir: str, log: logging.Logger) -> None:
+        self.settings, self.log = settings, log
+        self.store = CredentialStore(drive_data_dir())
+        self.connector = DriveConnector(
+            self.store,
+            admin_client_file=settings.drive_client_secrets_file,
+            service_account_file=settings.drive_service_account_file,
+            use_adc=settings.drive_use_application_default_credentials,
+            revoke_uri=settings.drive_revoke_uri,
+        )
+        self.root = ServerRoot(root_dir)
+        self.copies = CopyJobs(self.root, self.api)
+        self.mounts = DriveMounts(settings.drive_fuse_device, self.store.folder / "mounts", log)
+        self.server_file: Path | None = None
+
+    def api(self) -> DriveApi:
+        return DriveApi(
+            self.connector.credentials(),
+            self.settings.drive_api_endpoint,
+            self.settings.drive_request_timeout_s,
+        )
+
+    @property
+    def account_path(self) -> Path:
+        return self.store.folder / "account.json"
+
+    def status(self) -> dict[str, Any]:
+        problem = self.mounts.problem()
+        return {
+            "connected": self.connector.is_connected(),
+            "credential_kind": self.connector.kind,
+            "account": read_json(self.account_path) if self.connector.is_connected() else None,
+            "client_source": self.connector.client_source(),
+            "fuse": {
+                "available": problem is None,
+                "problem": problem,
+                "how_to_enable": ENABLE_FUSE if problem else None,
+            },
+            "mount_path": self.settings.drive_mount_path,
+            "mounts": [self._with_relative(m) for m in self.mounts.statuses()],
+        }
+
+    def _with_relative(self, mount: dict[str, Any]) -> dict[str, Any]:
+        path = Path(mount["mountpoint"])
+        inside = path == self.root.root or self.root.root in path.parents
+        return dict(mount, path=self.root.relative(path) if inside else None)
+
+    def remember_account(self) -> None:
+        """Keep who is connected (name and email only) to show it; blocking."""
+        try:
+            user = self.api().about().get("user", {})
+        except ColabError:
+            user = {}
+        write_private(
+            self.account_path, {"email": user.get("emailAddress"), "name": user.get("displayName")}
+        )
+
+    def mount_config(self) -> dict[str, Any]:
+        settings = self.settings
+        return {
+            "endpoint": settings.drive_api_endpoint,
+            "store_dir": str(self.store.folder),
+            "service_account_file": settings.drive_service_account_file,
+            "use_adc": settings.drive_use_application_default_credentials,
+            "listing_ttl": settings.drive_listing_cache_s,
+            "read_ahead_mb": settings.drive_read_ahead_mb,
+            "timeout": settings.drive_request_timeout_s,
+        }
+
+    def mountpoint(self, requested: str | None) -> Path:
+        """Absolute paths are for kernel code (which may already write anywhere it can);
+        relative ones are inside the server root, like every path from the browser."""
+        if requested and os.path.isabs(requested):
+            return Path(os.path.normpath(requested))
+        return self.root.resolve(requested or self.settings.drive_mount_path)
+
+    async def mount(
+        self, requested: str | None, readonly: bool, force: bool, timeout: float
+    ) -> dict[str, Any]:
+        if not self.connector.is_connected():
+            raise ColabError("Connect to Google Drive before mounting it.", status=409)
+        path = self.mountpoint(requested)
+        if not path.parent.is_dir():
+            raise BadRequest(f"Mountpoint must be in a directory that exists: {path.parent}.")
+        mount = await self.mounts.mount(path, readonly, self.mount_config(), force, timeout)
+        return self._with_relative(mount.status())
+
+    async def unmount(self, requested: str | None, flush_timeout: float) -> dict[str, Any]:
+        path = self.mountpoint(requested)
+        left = await self.mounts.unmount(path, flush_timeout)
+        return {"mountpoint": str(path), "unflushed": left}
+
+    async def disconnect(self) -> bool:
+        await self.mounts.stop_all()
+        revoked = await asyncio.get_running_loop().run_in_executor(None, self.connector.disconnect)
+        self.account_path.unlink(missing_ok=True)
+        return revoked
+
+    # --- how kernels find the server --------------------------------------------------------------
+    def write_server_file(self, url: str, token: str) -> None:
+        """``<runtime dir>/colab-ext-server-<pid>.json`` (0600 in Jupyter's 0700 runtime dir): the
+        URL and token a kernel started by this server uses for ``drive.mount()``. Kernels find it
+        through their parent process id."""
+        folder = Path(jupyter_runtime_dir())
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.server_file = folder / f"colab-ext-server-{os.getpid()}.json"
+        write_private(self.server_file, {"url": url, "token": token, "pid": os.getpid()})
+
+    async def stop(self) -> None:
+        await self.mounts.stop_all()
+        if self.server_file is not None:
+            self.server_file.unlink(missing_ok=True)
+
+
+__all__ = ["DriveService", "json"]

@@ -1,0 +1,308 @@
+/**
+ * What the Drive commands do. Loaded lazily, so JupyterLab starts as fast with colab-ext.
+ */
+import {
+  Dialog,
+  Notification,
+  showDialog,
+  showErrorMessage
+} from '@jupyterlab/apputils';
+import type { TranslationBundle } from '@jupyterlab/translation';
+import { Widget } from '@lumino/widgets';
+
+import { driveApi, IDriveJob, IDriveStatus } from './api';
+import { pickInDrive } from './picker';
+import { jobFraction, jobMessage } from './progress';
+
+const POLL_MS = 400;
+const CONNECT_WAIT_MS = 5 * 60 * 1000;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise(resolve => setTimeout(resolve, ms));
+}
+
+/** Follow a transfer in a notification with progress and a Cancel action. */
+export async function followJob(
+  job: IDriveJob,
+  trans: TranslationBundle
+): Promise<IDriveJob> {
+  const id = Notification.emit(jobMessage(job), 'in-progress', {
+    autoClose: false,
+    progress: jobFraction(job),
+    actions: [
+      {
+        label: trans.__('Cancel'),
+        callback: event => {
+          event.preventDefault();
+          void driveApi.cancel(job.id);
+        }
+      }
+    ]
+  });
+  while (job.state === 'running') {
+    await sleep(POLL_MS);
+    job = await driveApi.job(job.id);
+    Notification.update({
+      id,
+      message: jobMessage(job),
+      progress: jobFraction(job)
+    });
+  }
+  Notification.update({
+    id,
+    message: jobMessage(job),
+    type:
+      job.state === 'done'
+        ? 'success'
+        : job.state === 'failed'
+          ? 'error'
+          : 'info',
+    progress: undefined,
+    actions: [],
+    autoClose: job.state === 'failed' ? false : 5000
+  });
+  return job;
+}
+
+async function readClientFile(
+  trans: TranslationBundle
+): Promise<unknown | null> {
+  const body = new Widget();
+  body.addClass('jp-colab-DriveClient');
+  const intro = document.createElement('p');
+  intro.textContent = trans.__(
+    'This server has no OAuth client for Google Drive yet. In the Google Cloud console, create an OAuth client ID of type "Web application" with the redirect URI below, download its JSON, and choose it here. You do this once.'
+  );
+  const redirect = document.createElement('code');
+  redirect.textContent = `${window.location.origin}${new URL('colab/drive/oauth/callback', document.baseURI).pathname}`;
+  const input = document.createElement('input');
+  input.type = 'file';
+  input.accept = '.json,application/json';
+  body.node.append(intro, redirect, input);
+  const result = await showDialog({
+    title: trans.__('Set up Google Drive'),
+    body,
+    buttons: [
+      Dialog.cancelButton(),
+      Dialog.okButton({ label: trans.__('Use this client') })
+    ]
+  });
+  const file = input.files?.[0];
+  if (!result.button.accept || !file) {
+    return null;
+  }
+  return JSON.parse(await file.text());
+}
+
+/** Connect: the OAuth client (once), then Google's consent page in a popup. */
+export async function connectDrive(
+  status: IDriveStatus,
+  trans: TranslationBundle
+): Promise<IDriveStatus | null> {
+  if (status.credential_kind === 'oauth' && !status.client_source) {
+    const client = await readClientFile(trans);
+    if (client === null) {
+      return null;
+    }
+    await driveApi.uploadClient(client);
+  }
+  const { auth_url } = await driveApi.connect();
+  const popup = window.open(
+    auth_url,
+    'colab-drive-connect',
+    'width=520,height=640'
+  );
+  if (!popup) {
+    window.location.assign(auth_url); // popups blocked: the callback brings this tab back
+    return null;
+  }
+  // The callback page tells us when it is done (and closes itself); polling covers a
+  // popup that cannot reach its opener.
+  let signalled: () => void = () => undefined;
+  const onMessage = (event: MessageEvent) => {
+    if (
+      event.origin === window.location.origin &&
+      event.data === 'colab-drive-connected'
+    ) {
+      signalled();
+    }
+  };
+  window.addEventListener('message', onMessage);
+  try {
+    const deadline = Date.now() + CONNECT_WAIT_MS;
+    while (Date.now() < deadline) {
+      await Promise.race([
+        sleep(1000),
+        new Promise<void>(resolve => (signalled = resolve))
+      ]);
+      const now = await driveApi.status();
+      if (now.connected) {
+        const who = now.account?.email ?? trans.__('your account');
+        Notification.success(
+          trans.__('Connected to Google Drive as %1.', who),
+          {
+            autoClose: 5000
+          }
+        );
+        return now;
+      }
+      if (popup.closed) {
+        break;
+      }
+    }
+  } finally {
+    window.removeEventListener('message', onMessage);
+  }
+  Notification.warning(trans.__('Google Drive was not connected.'), {
+    autoClose: 5000
+  });
+  return null;
+}
+
+export async function disconnectDrive(trans: TranslationBundle): Promise<void> {
+  const answer = await showDialog({
+    title: trans.__('Disconnect Google Drive?'),
+    body: trans.__(
+      'The mount is flushed and removed, and the server forgets and revokes its access to your Drive.'
+    ),
+    buttons: [
+      Dialog.cancelButton(),
+      Dialog.warnButton({ label: trans.__('Disconnect') })
+    ]
+  });
+  if (answer.button.accept) {
+    await driveApi.disconnect();
+    Notification.info(trans.__('Google Drive is disconnected.'), {
+      autoClose: 5000
+    });
+  }
+}
+
+/** Mount, or say why FUSE is missing and how to enable it. */
+export async function mountDrive(
+  status: IDriveStatus,
+  trans: TranslationBundle
+): Promise<string | null> {
+  if (!status.fuse.available) {
+    await showErrorMessage(
+      trans.__('Drive cannot be mounted on this server'),
+      `${status.fuse.problem ?? ''}\n\n${status.fuse.how_to_enable ?? ''}`
+    );
+    return null;
+  }
+  const id = Notification.emit(
+    trans.__('Mounting Google Drive…'),
+    'in-progress',
+    {
+      autoClose: false
+    }
+  );
+  try {
+    const mount = await driveApi.mount();
+    Notification.update({
+      id,
+      type: 'success',
+      message: trans.__(
+        'Google Drive is mounted at %1.',
+        mount.path ?? mount.mountpoint
+      ),
+      autoClose: 5000
+    });
+    return mount.path;
+  } catch (error) {
+    Notification.update({
+      id,
+      type: 'error',
+      message: (error as Error).message,
+      autoClose: false
+    });
+    return null;
+  }
+}
+
+/** Unmount, saying which uploads it waits for first. */
+export async function unmountDrive(
+  status: IDriveStatus,
+  trans: TranslationBundle
+): Promise<void> {
+  const pending = status.mounts.flatMap(m =>
+    m.pending_uploads.map(u => u.path)
+  );
+  const waiting = pending.length
+    ? trans.__(
+        'Waiting for %1 upload(s) to finish: %2',
+        pending.length,
+        pending.join(', ')
+      )
+    : trans.__('Unmounting Google Drive…');
+  const id = Notification.emit(waiting, 'in-progress', { autoClose: false });
+  try {
+    const result = await driveApi.unmount();
+    const left = result.unflushed.map(u => u.path);
+    Notification.update({
+      id,
+      type: left.length ? 'warning' : 'success',
+      message: left.length
+        ? trans.__(
+            'Unmounted; these uploads did not finish: %1',
+            left.join(', ')
+          )
+        : trans.__('Google Drive is unmounted; every change is in Drive.'),
+      autoClose: 5000
+    });
+  } catch (error) {
+    Notification.update({
+      id,
+      type: 'error',
+      message: (error as Error).message,
+      autoClose: false
+    });
+  }
+}
+
+/** Pick a Drive file and copy it into `folder` on the server; the path, when done. */
+export async function openFromDrive(
+  folder: string,
+  trans: TranslationBundle
+): Promise<string | null> {
+  const picked = await pickInDrive(
+    'file',
+    trans.__('Open from Drive'),
+    trans.__('Open'),
+    trans
+  );
+  if (!picked?.file) {
+    return null;
+  }
+  const job = await followJob(
+    await driveApi.open(picked.file.id, folder),
+    trans
+  );
+  return job.state === 'done' ? job.path : null;
+}
+
+/** Pick a Drive folder and upload each server file there as a new file. */
+export async function saveToDrive(
+  paths: string[],
+  title: string,
+  trans: TranslationBundle
+): Promise<void> {
+  const picked = await pickInDrive(
+    'folder',
+    title,
+    trans.__('Save here'),
+    trans
+  );
+  if (!picked) {
+    return;
+  }
+  for (const path of paths) {
+    const job = await followJob(
+      await driveApi.save(path, picked.folder.id),
+      trans
+    );
+    if (job.state !== 'done') {
+      break;
+    }
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * Typed calls to the Drive routes (`colab_ext/openapi.yaml`, tag `drive`).
+ */
+import { requestAPI } from '../request';
+
+/** Whether this server can mount with FUSE, and if not, why and how to enable it. */
+export interface IDriveFuse {
+  available: boolean;
+  problem: string | null;
+  how_to_enable: string | null;
+}
+
+/** One mount of Drive, with the uploads it is still waiting for. */
+export interface IDriveMount {
+  mountpoint: string;
+  path: string | null;
+  readonly: boolean;
+  state: string;
+  pending_uploads: { path: string; bytes: number }[];
+  failed_uploads: { path: string; message: string; kept_at: string }[];
+  restarts: number;
+  problem: string | null;
+}
+
+/** The Drive connection as the server reports it (never a token). */
+export interface IDriveStatus {
+  connected: boolean;
+  credential_kind: 'oauth' | 'service_account' | 'application_default';
+  account: { email: string | null; name: string | null } | null;
+  client_source: 'admin' | 'uploaded' | null;
+  fuse: IDriveFuse;
+  mount_path: string;
+  mounts: IDriveMount[];
+}
+
+/** A Drive file or folder. */
+export interface IDriveFile {
+  id: string;
+  name: string;
+  local_name: string;
+  mime_type: string;
+  size: number | null;
+  modified: string | null;
+  is_folder: boolean;
+  is_google_doc: boolean;
+}
+
+/** One page of a Drive folder. */
+export interface IDriveFileList {
+  files: IDriveFile[];
+  next_page_token: string | null;
+  shared_drives?: { id: string; name: string }[];
+}
+
+/** A transfer between the server and Drive. */
+export interface IDriveJob {
+  id: string;
+  kind: 'open' | 'save';
+  name: string;
+  bytes_total: number | null;
+  bytes_done: number;
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  message: string | null;
+  path: string | null;
+  drive_file: IDriveFile | null;
+}
+
+function post<T>(endPoint: string, body: unknown = {}): Promise<T> {
+  return requestAPI<T>(endPoint, {
+    method: 'POST',
+    body: JSON.stringify(body)
+  });
+}
+
+export const driveApi = {
+  status: (): Promise<IDriveStatus> => requestAPI<IDriveStatus>('drive/status'),
+  uploadClient: (client: unknown): Promise<IDriveStatus> =>
+    requestAPI<IDriveStatus>('drive/client', {
+      method: 'PUT',
+      body: JSON.stringify(client)
+    }),
+  connect: (): Promise<{ auth_url: string }> => post('drive/connect'),
+  disconnect: (): Promise<IDriveStatus> => post('drive/disconnect'),
+  files: (
+    folder: string,
+    pageToken?: string | null
+  ): Promise<IDriveFileList> => {
+    const query = new URLSearchParams({ folder });
+    if (pageToken) {
+      query.set('page_token', pageToken);
+    }
+    return requestAPI<IDriveFileList>(`drive/files?${query.toString()}`);
+  },
+  open: (fileId: string, folder: string): Promise<IDriveJob> =>
+    post('drive/open', { file_id: fileId, folder }),
+  save: (path: string, folderId: string, name?: string): Promise<IDriveJob> =>
+    post('drive/save', { path, folder_id: folderId, name }),
+  job: (id: string): Promise<IDriveJob> =>
+    requestAPI<IDriveJob>(`drive/jobs/${id}`),
+  cancel: (id: string): Promise<IDriveJob> =>
+    requestAPI<IDriveJob>(`drive/jobs/${id}`, { method: 'DELETE' }),
+  mount: (): Promise<IDriveMount> => post('drive/mount'),
+  unmount: (): Promise<{ unflushed: { path: string }[] }> =>
+    post('drive/unmount')
+};

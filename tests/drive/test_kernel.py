@@ -1,0 +1,90 @@
+"""Kernel code mounts Drive as in Colab: ``drive.mount(...)`` and ``drive.flush_and_unmount()``."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.drive.conftest import connect
+from tests.drive.fake_drive import FakeDrive
+from tests.sessions import notebook_session
+
+pytestmark = pytest.mark.skipif(not os.path.exists("/dev/fuse"), reason="needs /dev/fuse")
+
+
+async def run_code(jp_serverapp: Any, kernel_id: str, code: str) -> tuple[str, str | None]:
+    """Execute ``code`` in the kernel; its stdout and the error name, if any."""
+    kernel = jp_serverapp.kernel_manager.get_kernel(kernel_id)
+    client = kernel.client()
+    client.start_channels()
+    try:
+        await client.wait_for_ready(timeout=60)
+        output: list[str] = []
+        errors: list[str] = []
+
+        def hook(message: dict[str, Any]) -> None:
+            content = message["content"]
+            if message["msg_type"] == "stream":
+                output.append(content["text"])
+            elif message["msg_type"] == "error":
+                errors.append(f"{content['ename']}: {content['evalue']}")
+
+        await client.execute_interactive(code, output_hook=hook, timeout=180)
+        return "".join(output), (errors[0] if errors else None)
+    finally:
+        client.stop_channels()
+
+
+async def test_a_kernel_mounts_reads_writes_and_unmounts(
+    jp_fetch: Any, jp_serverapp: Any, fake_drive: FakeDrive, jp_root_dir: Path, tmp_path: Path
+) -> None:
+    await connect(jp_fetch, fake_drive)
+    fake_drive.add_file("data.csv", b"a,b\n1,2\n")
+    content = tmp_path / "content"
+    content.mkdir()
+    async with notebook_session(jp_fetch, "colab.ipynb") as session:
+        kernel_id = session["kernel"]["id"]
+        out, error = await run_code(
+            jp_serverapp,
+            kernel_id,
+            (
+                "from colab_ext import drive\n"
+                f"drive.mount('{content}/drive')\n"
+                "import os\n"
+                f"print(sorted(os.listdir('{content}/drive/MyDrive')))\n"
+                f"print(open('{content}/drive/MyDrive/data.csv').read())\n"
+                f"open('{content}/drive/MyDrive/result.txt', 'w').write('from the kernel')\n"
+                f"drive.mount('{content}/drive')\n"
+            ),
+        )
+        assert error is None, out + str(error)
+        assert f"Mounted at {content}/drive" in out
+        assert "['data.csv']" in out and "a,b\n1,2" in out
+        assert "Drive already mounted at" in out and "force_remount=True" in out
+
+        out, error = await run_code(jp_serverapp, kernel_id, "drive.flush_and_unmount()")
+        assert error is None, str(error)
+        assert "should now be visible in Drive" in out
+        result = fake_drive.find("result.txt")
+        assert result and fake_drive.content(result["id"]) == b"from the kernel"
+        assert not os.path.ismount(content / "drive")
+
+        out, error = await run_code(
+            jp_serverapp,
+            kernel_id,
+            (
+                "drive.flush_and_unmount()\n"
+                f"open('{content}/busy', 'w').close()\n"
+                "try:\n"
+                f"    drive.mount('{content}/busy/x')\n"
+                "except ValueError as e:\n"
+                "    print('ValueError:', e)\n"
+                "drive.mount('/no/such/parent/drive')\n"
+            ),
+        )
+        assert "Drive not mounted, so nothing to flush and unmount." in out
+        assert "ValueError: Mountpoint must be in a directory that exists" in out
+        assert error == "ValueError: Mountpoint must be in a directory that exists"
