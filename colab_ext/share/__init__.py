@@ -1,4 +1,4 @@
-"""Share links: scoped, revocable, read-only links to one notebook, for people without an account."""
+"""Share links: scoped, revocable, read-only links to one notebook, for people with no account."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 from ..core.routing import Route, route
 from .handlers import (
-    ShareLinkHandler,
-    ShareLinksHandler,
     SharedNotebookDownloadHandler,
     SharedPageHandler,
+    ShareLinkHandler,
+    ShareLinksHandler,
 )
 from .links import CONTENTS_EVENTS, ShareLinks
 from .store import ShareLink, ShareLinkStore
@@ -34,12 +34,12 @@ def setup(app: ColabExt) -> list[Route]:
     links = ShareLinks(store, server.contents_manager, clock, throttle, app.share_enabled)
     # jupyter_server reports renames and deletions made through its contents API (JupyterLab's
     # file browser, a notebook's "Rename") as events; a link follows its notebook through them.
-    server.event_logger.add_listener(schema_id=CONTENTS_EVENTS, listener=links.on_contents_event)
+    events = server.event_logger
+    assert events is not None, "jupyter_server 2 always has an event logger"
+    events.add_listener(schema_id=CONTENTS_EVENTS, listener=links.on_contents_event)
 
     async def stop_listening() -> None:
-        server.event_logger.remove_listener(
-            schema_id=CONTENTS_EVENTS, listener=links.on_contents_event
-        )
+        events.remove_listener(schema_id=CONTENTS_EVENTS, listener=links.on_contents_event)
 
     app.on_stop(stop_listening)
     api = {"links": links, "public_url": app.share_public_url}

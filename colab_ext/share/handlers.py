@@ -164,9 +164,7 @@ class SharedNotebookDownloadHandler(_SharePageHandler):
     async def get(self, token: str) -> None:
         shared = await self.links.visit(token, self.client(), count=False)
         self.set_header("Content-Type", "application/x-ipynb+json")
-        self.set_header(
-            "Content-Disposition", f"attachment; filename*=UTF-8''{quote(shared.name)}"
-        )
+        self.set_header("Content-Disposition", f"attachment; filename*=UTF-8''{quote(shared.name)}")
         self.finish(json.dumps(shared.notebook, indent=1, ensure_ascii=False))
 
 

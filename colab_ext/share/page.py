@@ -98,7 +98,7 @@ def strip_outputs(notebook: dict[str, Any]) -> dict[str, Any]:
 
 def render_notebook(notebook: dict[str, Any], *, name: str, download_href: str, note: str) -> str:
     """The share page for ``notebook`` (nbformat JSON), sanitised and free of scripts."""
-    exporter = HTMLExporter(
+    exporter = HTMLExporter(  # type: ignore[no-untyped-call]
         template_name="lab",
         template_file="colab_share.html.j2",
         extra_loaders=[DictLoader({"colab_share.html.j2": _TEMPLATE})],
@@ -109,7 +109,7 @@ def render_notebook(notebook: dict[str, Any], *, name: str, download_href: str, 
     # Widget state would only come out as a data <script>: nothing here could render it.
     notebook = {**notebook, "metadata": {**notebook.get("metadata", {})}}
     notebook["metadata"].pop("widgets", None)
-    node = nbformat.from_dict(notebook)
+    node = nbformat.from_dict(notebook)  # type: ignore[no-untyped-call]
     resources = {
         "metadata": {"name": name},
         # The template escapes nothing we pass: escape here.

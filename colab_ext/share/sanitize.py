@@ -14,11 +14,15 @@ import base64
 import bleach
 from bleach.css_sanitizer import ALLOWED_CSS_PROPERTIES, CSSSanitizer
 
-_TAGS = frozenset(
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_TAGS = _words(
     """a abbr acronym b blockquote br caption center cite code col colgroup dd del details dfn div
     dl dt em figcaption figure font h1 h2 h3 h4 h5 h6 hr i img ins kbd li mark ol p pre q s samp
-    small span strike strong style sub summary sup table tbody td tfoot th thead tr tt u ul var
-    """.split()
+    small span strike strong style sub summary sup table tbody td tfoot th thead tr tt u ul var"""
 )
 
 _ATTRIBUTES = {
@@ -42,7 +46,7 @@ _CSS = CSSSanitizer(allowed_css_properties=ALLOWED_CSS_PROPERTIES)
 def clean_html(markup: object) -> str:
     """``markup`` with everything outside the allowlist removed (tags) or escaped (text)."""
     text = markup.decode() if isinstance(markup, bytes) else str(markup)
-    return bleach.clean(
+    cleaned: str = bleach.clean(
         text,
         tags=_TAGS,
         attributes={**_ATTRIBUTES, "a": _link_attribute, "img": _image_attribute},
@@ -51,6 +55,7 @@ def clean_html(markup: object) -> str:
         strip=True,
         strip_comments=True,
     )
+    return cleaned
 
 
 # ``data:`` is allowed for inline figures only; a ``data:text/html`` link would open a page of

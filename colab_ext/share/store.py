@@ -3,8 +3,8 @@
 Why SQLite (in WAL mode) rather than a JSON file: every create, revoke, visit and rename is one
 transaction, so two requests at the same moment (or two servers sharing a data dir) never lose each
 other's writes, and a crash mid-write leaves the previous state. Writers wait for each other
-(``busy_timeout``) instead of failing. The file is created owner-only (0600; SQLite gives its WAL and
-shared-memory files the same mode) in an owner-only folder.
+(``busy_timeout``) instead of failing. The file is created owner-only (0600; SQLite gives its WAL
+and shared-memory files the same mode) in an owner-only folder.
 
 A link's token is never stored: only its SHA-256 digest. A digest is what the database is searched
 by, so a lookup's timing depends on the digest of what was sent, not on how much of a real token
@@ -257,8 +257,8 @@ class ShareLinkStore:
         with self._transaction() as db:
             return int(
                 db.execute(
-                    "UPDATE links SET revoked_at = ?, end_reason = 'deleted' WHERE revoked_at IS NULL "
-                    "AND (path = ? OR substr(path, 1, ?) = ?)",
+                    "UPDATE links SET revoked_at = ?, end_reason = 'deleted' "
+                    "WHERE revoked_at IS NULL AND (path = ? OR substr(path, 1, ?) = ?)",
                     (self.clock(), path, len(prefix), prefix),
                 ).rowcount
             )

@@ -70,9 +70,10 @@ async def test_the_download_is_the_notebook(notebook: Any, create_link: Any, vis
     saved = json.loads(response.body)
     assert saved["cells"][1]["outputs"][0]["text"] == "output-d\n"
     # The page offers the download by a relative link, so it works behind any proxy.
-    assert 'href="' + link["page"].rsplit("/", 1)[1] + '/download"' in (
-        await visit(link["page"])
-    ).body.decode()
+    assert (
+        'href="' + link["page"].rsplit("/", 1)[1] + '/download"'
+        in (await visit(link["page"])).body.decode()
+    )
 
 
 async def test_a_revoked_link_is_gone_at_once(
