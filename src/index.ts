@@ -4,7 +4,8 @@
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { runtimePlugin } from './runtime/plugin';
+import { sharePlugin } from './share/plugin';
 
-const plugins: JupyterFrontEndPlugin<any>[] = [runtimePlugin];
+const plugins: JupyterFrontEndPlugin<any>[] = [runtimePlugin, sharePlugin];
 
 export default plugins;

@@ -11,6 +11,7 @@ import asyncio
 import os
 import posixpath
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any
 
 from jupyter_core.utils import ensure_async
@@ -148,7 +149,8 @@ class ShareLinks:
         if not shared.link.include_outputs:
             note += " Outputs are not shared."
         if shared.link.expires_at is not None:
-            note += " This link expires."
+            when = datetime.fromtimestamp(shared.link.expires_at, timezone.utc)
+            note += f" This link expires on {when:%Y-%m-%d at %H:%M} UTC."
         return await asyncio.to_thread(
             render_notebook,
             shared.notebook,

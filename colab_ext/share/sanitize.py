@@ -10,6 +10,7 @@ browser never runs its scripts.
 from __future__ import annotations
 
 import base64
+import re
 
 import bleach
 from bleach.css_sanitizer import ALLOWED_CSS_PROPERTIES, CSSSanitizer
@@ -38,6 +39,12 @@ _ATTRIBUTES = {
     "style": ["scoped", "type"],
 }
 
+# Elements whose content is code, not text: dropped whole, so their code is not shown as text
+# either. (Safety does not rest on this pattern: bleach below strips any such tag it misses.)
+_CODE_ELEMENTS = re.compile(
+    r"<(script|noscript|template|iframe|object|embed)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL
+)
+
 _PROTOCOLS = frozenset({"http", "https", "mailto", "data"})
 
 _CSS = CSSSanitizer(allowed_css_properties=ALLOWED_CSS_PROPERTIES)
@@ -47,7 +54,7 @@ def clean_html(markup: object) -> str:
     """``markup`` with everything outside the allowlist removed (tags) or escaped (text)."""
     text = markup.decode() if isinstance(markup, bytes) else str(markup)
     cleaned: str = bleach.clean(
-        text,
+        _CODE_ELEMENTS.sub("", text),
         tags=_TAGS,
         attributes={**_ATTRIBUTES, "a": _link_attribute, "img": _image_attribute},
         protocols=_PROTOCOLS,

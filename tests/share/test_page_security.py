@@ -57,6 +57,7 @@ async def test_no_script_from_outputs_reaches_the_page(
     assert response.code == 200
     text = response.body.decode()
     assert "bold-ok" in text  # harmless HTML output is still shown
+    assert "pwned" not in text  # not even as text
     assert "<script" not in text.lower()
     assert "<iframe" not in text.lower() and "<form" not in text.lower()
     assert not re.search(r"\son\w+\s*=", text, re.IGNORECASE), "an event handler survived"
