@@ -122,7 +122,7 @@ export function formatTime(seconds: number | null): string {
     return '—';
   }
   return new Date(seconds * 1000).toLocaleString(undefined, {
-    dateStyle: 'medium',
+    dateStyle: 'short',
     timeStyle: 'short'
   });
 }

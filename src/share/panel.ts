@@ -100,7 +100,6 @@ export class SharedLinksView extends Widget {
     const head = table.createTHead().insertRow();
     for (const title of [
       trans.__('Notebook'),
-      trans.__('Label'),
       trans.__('Outputs'),
       trans.__('Created'),
       trans.__('Expires'),
@@ -119,9 +118,8 @@ export class SharedLinksView extends Widget {
       row.dataset.linkId = link.id;
       const status = linkStatus(link, now);
       row.classList.toggle('jp-mod-inactive', status !== 'active');
-      row.insertCell().append(this.notebook(link));
+      row.append(this.notebook(link));
       const cells: [string, string, string?][] = [
-        ['label', link.label],
         ['outputs', link.include_outputs ? trans.__('yes') : trans.__('no')],
         ['created', formatTime(link.created_at)],
         [
@@ -150,7 +148,7 @@ export class SharedLinksView extends Widget {
     return table;
   }
 
-  /** The notebook's name (opens it) above its folder. */
+  /** The notebook's name (opens it) above its folder and the link's label. */
   private notebook(link: IShareLink): HTMLTableCellElement {
     const cell = document.createElement('td');
     cell.dataset.column = 'path';
@@ -165,6 +163,12 @@ export class SharedLinksView extends Widget {
     folder.className = 'jp-colab-SharedLinks-folder';
     folder.textContent = PathExt.dirname(link.path);
     cell.append(name, folder);
+    if (link.label) {
+      const label = document.createElement('div');
+      label.className = 'jp-colab-SharedLinks-label';
+      label.textContent = link.label;
+      cell.append(label);
+    }
     return cell;
   }
 

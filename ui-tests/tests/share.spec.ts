@@ -30,6 +30,7 @@ test.describe('Share links', () => {
     await page.notebook.save();
 
     // The Share button in the notebook toolbar opens the dialog.
+    await shot('notebook-toolbar', page.locator('.jp-NotebookPanel-toolbar'));
     await page
       .locator('.jp-NotebookPanel-toolbar [data-jp-item-name="colab-share"]')
       .getByRole('button')
@@ -72,7 +73,9 @@ test.describe('Share links', () => {
     // The script in the output did not run (and is not even on the page).
     expect(await visitor.evaluate(() => (window as any).pwned)).toBeUndefined();
     expect(await visitor.locator('script').count()).toBe(0);
-    await expect(visitor.getByText('window.pwned')).toHaveCount(0);
+    await expect(
+      visitor.locator('.jp-OutputArea-output', { hasText: 'window.pwned' })
+    ).toHaveCount(0);
     await shot('share-page', visitor);
 
     // The owner sees the link and its visit in the Shared Links panel, and revokes it.
@@ -81,11 +84,15 @@ test.describe('Share links', () => {
       hasText: label
     });
     await expect(row).toHaveCount(1);
-    // Galata puts each test's files in a folder of its own.
-    await expect(row.locator('[data-column="path"]')).toHaveText(
+    // The notebook's name, above its folder (galata gives each test a folder of its own).
+    await expect(row.locator('.jp-colab-SharedLinks-open')).toHaveText(
+      NOTEBOOK
+    );
+    await expect(row.locator('[data-column="path"]')).toHaveAttribute(
+      'title',
       new RegExp(`/${NOTEBOOK}$`)
     );
-    await expect(row.locator('[data-column="visits"]')).toContainText('1');
+    await expect(row.locator('[data-column="visits"]')).toHaveText('1');
     await expect(row.locator('[data-column="expires"]')).toContainText(
       'in 1 hour'
     );
