@@ -131,7 +131,7 @@ class ShareLinks:
             raise Throttled(wait)
         link = None
         if self.enabled and _plausible(token):
-            link = await asyncio.to_thread(self.store.open if count else self.store.peek, token)
+            link = await asyncio.to_thread(self.store.find, token)
         if link is None:
             self.throttle.failed(client)
             raise NotFound(GONE)
@@ -139,6 +139,8 @@ class ShareLinks:
             notebook = await self._read(link.path)
         except ColabError:
             raise NotFound(GONE) from None
+        if count:
+            await asyncio.to_thread(self.store.record_visit, link.id)
         if not link.include_outputs:
             notebook = strip_outputs(notebook)
         return SharedNotebook(link, posixpath.basename(link.path), notebook)

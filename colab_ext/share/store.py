@@ -188,28 +188,8 @@ class ShareLinkStore:
             ).fetchone()
         return _link(row) if row else None
 
-    def open(self, token: str) -> ShareLink | None:
-        """The live link this token opens, counting the visit; None for any token that does not."""
-        digest = token_digest(token)
-        now = self.clock()
-        with self._transaction() as db:
-            row = db.execute(
-                f"SELECT {_COLUMNS} FROM links WHERE token_sha256 = ?",  # noqa: S608
-                (digest,),
-            ).fetchone()
-            if row is None or not hmac.compare_digest(row[1], digest):
-                return None
-            link = _link(row)
-            if not link.is_live(now):
-                return None
-            db.execute(
-                "UPDATE links SET visits = visits + 1, last_visit_at = ? WHERE id = ?",
-                (now, link.id),
-            )
-        return link
-
-    def peek(self, token: str) -> ShareLink | None:
-        """Like :meth:`open` but without counting a visit (the download of a page's notebook)."""
+    def find(self, token: str) -> ShareLink | None:
+        """The live link this token opens, or None for any token that opens nothing."""
         digest = token_digest(token)
         with self._connect() as db:
             row = db.execute(
@@ -220,6 +200,14 @@ class ShareLinkStore:
             return None
         link = _link(row)
         return link if link.is_live(self.clock()) else None
+
+    def record_visit(self, link_id: str) -> None:
+        """Count one visit of a link's page."""
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE links SET visits = visits + 1, last_visit_at = ? WHERE id = ?",
+                (self.clock(), link_id),
+            )
 
     def revoke(self, link_id: str) -> ShareLink | None:
         """Stop a link at once; returns it, or None when there is no such link."""

@@ -12,7 +12,7 @@ import {
   showErrorMessage
 } from '@jupyterlab/apputils';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { linkIcon, shareIcon } from '@jupyterlab/ui-components';
+import { shareIcon } from '@jupyterlab/ui-components';
 
 import { notebookOf } from './current';
 import type { SharedLinksView } from './panel';
@@ -92,7 +92,6 @@ export const sharePlugin: JupyterFrontEndPlugin<void> = {
     app.commands.addCommand(CommandIDs.showSharedLinks, {
       label: trans.__('Shared Links'),
       caption: trans.__('The read-only links made to notebooks on this server'),
-      icon: args => (args.isPalette ? undefined : linkIcon),
       execute: showPanel
     });
 

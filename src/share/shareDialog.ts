@@ -192,7 +192,7 @@ async function showNewLink(
   link: INewShareLink,
   { trans, showPanel }: IShareDialogOptions
 ): Promise<void> {
-  Clipboard.copyToSystem(link.url);
+  await copyText(link.url);
   Notification.success(trans.__('Share link copied to the clipboard.'), {
     autoClose: 4000
   });
@@ -207,8 +207,8 @@ async function showNewLink(
   const copy = document.createElement('button');
   copy.className = 'jp-Button jp-mod-styled jp-mod-accept';
   copy.textContent = trans.__('Copy');
-  copy.addEventListener('click', () => {
-    Clipboard.copyToSystem(link.url);
+  copy.addEventListener('click', async () => {
+    await copyText(link.url);
     copy.textContent = trans.__('Copied');
   });
   const row = document.createElement('div');
@@ -281,10 +281,23 @@ async function shareAsGist({
     line.append(`${label}: `, anchor);
     body.node.append(line);
   }
-  Clipboard.copyToSystem(result.nbviewer_url);
+  await copyText(result.nbviewer_url);
   await showDialog({
     title: trans.__('nbviewer link copied'),
     body,
     buttons: [Dialog.okButton({ label: trans.__('Done') })]
   });
+}
+
+/**
+ * Put `text` on the clipboard. The asynchronous clipboard API works after the awaits that follow
+ * the user's click (the old `execCommand` way needs a click just before); it falls back to that
+ * way where the API is missing or refused.
+ */
+async function copyText(text: string): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    Clipboard.copyToSystem(text);
+  }
 }

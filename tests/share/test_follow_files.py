@@ -94,9 +94,12 @@ async def test_deleting_a_folder_stops_the_links_inside(
 
 
 async def test_a_notebook_deleted_outside_jupyterlab_answers_404(
-    notebook: Any, create_link: Any, visit: Any, jp_root_dir: Any
+    notebook: Any, create_link: Any, visit: Any, jp_root_dir: Any, jp_fetch: Any
 ) -> None:
     notebook("rm.ipynb")
     link = await create_link("rm.ipynb")
     (jp_root_dir / "rm.ipynb").unlink()  # e.g. `rm` in a terminal: no event, but nothing to show
     assert (await visit(link["page"])).code == 404
+    # A visit that showed nothing is not counted.
+    listed = json.loads((await jp_fetch("colab", "share", "links")).body)["links"]
+    assert listed[0]["visits"] == 0

@@ -31,8 +31,8 @@ def test_the_store_is_owner_only_and_keeps_no_token(tmp_path: Path) -> None:
     for file in store.path.parent.iterdir():  # the database, its WAL and shared memory
         assert stat.S_IMODE(file.stat().st_mode) & 0o077 == 0, file
         assert token.encode() not in file.read_bytes()
-    assert store.open(token) is not None
-    assert store.open(token[:-1] + ("A" if token[-1] != "A" else "B")) is None
+    assert store.find(token) is not None
+    assert store.find(token[:-1] + ("A" if token[-1] != "A" else "B")) is None
 
 
 def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
@@ -70,7 +70,7 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
     assert len(by_id) == 100
     assert {i for i, link in by_id.items() if link.revoked_at is not None} == set(revoked)
     for link_id, token in made:
-        assert (stores[0].open(token) is None) == (link_id in revoked)
+        assert (stores[0].find(token) is None) == (link_id in revoked)
 
 
 async def test_concurrent_requests_lose_nothing(

@@ -127,3 +127,59 @@ test.describe('Share links', () => {
     await page.theme.setLightTheme();
   });
 });
+
+test.describe('Share as Gist / nbviewer', () => {
+  test('the dialog hands the notebook to the GitHub feature', async ({
+    page
+  }, testInfo) => {
+    await page.notebook.createNew('gist-demo.ipynb');
+    // Stand in for the GitHub feature's command, with its contract: { path } in, URLs out.
+    await page.evaluate(() => {
+      const app = (window as any).jupyterapp;
+      (window as any).gistCalls = [];
+      app.commands.addCommand('colab-ext:github-save-gist', {
+        label: 'Save as Gist',
+        execute: (args: { path?: string }) => {
+          (window as any).gistCalls.push(args.path);
+          return {
+            html_url: 'https://gist.github.com/alice/0123abcd',
+            nbviewer_url:
+              'https://nbviewer.org/gist/alice/0123abcd/gist-demo.ipynb'
+          };
+        }
+      });
+    });
+    await page.menu.open('File');
+    const fileMenu = page.locator('.lm-Menu:visible');
+    await expect(fileMenu.getByText('Share…', { exact: true })).toBeVisible();
+    await expect(
+      fileMenu.getByText('Shared Links', { exact: true })
+    ).toBeVisible();
+    const menuShot = testInfo.outputPath('file-menu.png');
+    await fileMenu.screenshot({ path: menuShot });
+    await testInfo.attach('file-menu', { path: menuShot });
+    await fileMenu.getByText('Share…', { exact: true }).click();
+
+    const form = page.locator('.jp-Dialog .jp-colab-ShareForm');
+    const gist = form.locator('button[name="gist"]');
+    await expect(gist).toBeEnabled();
+    await expect(form).toContainText('nbviewer');
+    await gist.click();
+
+    const result = page.locator('.jp-Dialog .jp-colab-ShareLink');
+    await expect(result.getByRole('link').first()).toHaveAttribute(
+      'href',
+      'https://nbviewer.org/gist/alice/0123abcd/gist-demo.ipynb'
+    );
+    await expect(result).toContainText(
+      'https://gist.github.com/alice/0123abcd'
+    );
+    const calls = await page.evaluate(() => (window as any).gistCalls);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatch(/gist-demo\.ipynb$/);
+    const shot = testInfo.outputPath('gist-result.png');
+    await page.locator('.jp-Dialog-content').screenshot({ path: shot });
+    await testInfo.attach('gist-result', { path: shot });
+    await page.getByRole('button', { name: 'Done' }).click();
+  });
+});
