@@ -23,6 +23,7 @@ from ..core.handlers import ColabHandler
 from ..core.routing import API_PREFIX
 from .links import GONE, ShareLinks, Throttled
 from .page import CONTENT_SECURITY_POLICY
+from .throttle import client_key
 
 #: Where share pages live, below ``<base_url>`` (the token follows).
 VIEW_PATH = f"{API_PREFIX}/share/view"
@@ -109,7 +110,7 @@ class _SharePageHandler(ExtensionHandlerMixin, JupyterHandler):
 
     def client(self) -> str:
         """The client address guesses are counted against (the proxy's view with trust_xheaders)."""
-        return str(self.request.remote_ip or "unknown")
+        return client_key(str(self.request.remote_ip or "unknown"))
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         exc_info = kwargs.get("exc_info")

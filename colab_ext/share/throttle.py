@@ -8,9 +8,23 @@ guesser learns nothing from answers while throttled.
 
 from __future__ import annotations
 
+import ipaddress
 from collections import OrderedDict, deque
 
 from .store import Clock
+
+
+def client_key(address: str) -> str:
+    """What guesses are counted against: an IPv4 address, or an IPv6 address's /64 network
+    (one machine usually holds a whole /64, so counting single IPv6 addresses would not slow it).
+    """
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
 class GuessThrottle:

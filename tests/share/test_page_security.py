@@ -8,7 +8,7 @@ from typing import Any
 
 import nbformat
 
-from colab_ext.share.throttle import GuessThrottle
+from colab_ext.share.throttle import GuessThrottle, client_key
 
 HOSTILE_HTML = (
     "<b>bold-ok</b><script>window.pwned = 1</script>"
@@ -187,6 +187,13 @@ def test_throttling_counts_each_client_address_apart(clock: Any) -> None:
     assert throttle.retry_after("203.0.113.9") == 30
     clock.advance(30)
     assert throttle.retry_after("203.0.113.9") is None
+
+
+def test_ipv6_clients_are_counted_by_their_64_network() -> None:
+    assert client_key("2001:db8:1:2:aaaa::1") == client_key("2001:db8:1:2:bbbb::9")
+    assert client_key("2001:db8:1:3::1") != client_key("2001:db8:1:2::1")
+    assert client_key("203.0.113.9") == "203.0.113.9"
+    assert client_key("unknown") == "unknown"
 
 
 def test_the_throttle_forgets_the_oldest_clients_first(clock: Any) -> None:
