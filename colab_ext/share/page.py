@@ -19,10 +19,6 @@ import html
 from typing import Any
 
 import nbformat
-from jinja2 import DictLoader
-from nbconvert import HTMLExporter
-
-from .sanitize import clean_html, svg_data_url
 
 #: Sent with every share page. No script from anywhere; styles inline (nbconvert's); images
 #: inline or over https (figures in Markdown); nothing else may be fetched, framed or posted.
@@ -98,6 +94,12 @@ def strip_outputs(notebook: dict[str, Any]) -> dict[str, Any]:
 
 def render_notebook(notebook: dict[str, Any], *, name: str, download_href: str, note: str) -> str:
     """The share page for ``notebook`` (nbformat JSON), sanitised and free of scripts."""
+    # Imported on the first visit, not at server start: nbconvert and bleach take ~0.4 s to load.
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+
+    from .sanitize import clean_html, svg_data_url
+
     exporter = HTMLExporter(  # type: ignore[no-untyped-call]
         template_name="lab",
         template_file="colab_share.html.j2",
