@@ -1,4 +1,5 @@
 import { expect, test } from '@jupyterlab/galata';
+import { readFileSync } from 'fs';
 
 const NOTEBOOK = 'share-demo.ipynb';
 
@@ -77,6 +78,16 @@ test.describe('Share links', () => {
       visitor.locator('.jp-OutputArea-output', { hasText: 'window.pwned' })
     ).toHaveCount(0);
     await shot('share-page', visitor);
+    // The download button works inside the sandboxed page.
+    const [download] = await Promise.all([
+      visitor.waitForEvent('download'),
+      visitor.locator('a.colab-share-download').click()
+    ]);
+    expect(download.suggestedFilename()).toBe(NOTEBOOK);
+    const saved = JSON.parse(readFileSync(await download.path(), 'utf-8'));
+    expect(JSON.stringify(saved.cells[0].outputs)).toContain(
+      'galata-share-marker'
+    );
 
     // The owner sees the link and its visit in the Shared Links panel, and revokes it.
     await page.menu.clickMenuItem('File>Shared Links');
