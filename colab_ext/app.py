@@ -11,10 +11,12 @@ from jupyter_server.extension.application import ExtensionApp
 from traitlets import Float
 
 from . import resources, runtime
+from . import runtime, share
 from ._version import __version__
 from .core.routing import Route
 from .resources.settings import ResourcesSettings
 from .runtime.kernels import KernelDirectory
+from .share.settings import ShareSettings
 
 #: Every feature, in the order its routes are registered.
 FEATURES = [runtime, resources]
@@ -43,6 +45,10 @@ FEATURES = [runtime, drive]
 
 
 class ColabExt(ExtensionApp, DriveSettings):
+FEATURES = [runtime, share]
+
+
+class ColabExt(ShareSettings, ExtensionApp):
     """colab-ext's server side. Admins configure it as ``c.ColabExt.<trait>``."""
 
     name = "colab_ext"

@@ -5,6 +5,7 @@ import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { resourcesPlugin } from './resources/plugin';
 import { runtimePlugin } from './runtime/plugin';
+import { sharePlugin } from './share/plugin';
 
 const plugins: JupyterFrontEndPlugin<any>[] = [runtimePlugin, resourcesPlugin];
 import { githubPlugin } from './github/plugin';
@@ -15,5 +16,6 @@ import { drivePlugin } from './drive/plugin';
 import { runtimePlugin } from './runtime/plugin';
 
 const plugins: JupyterFrontEndPlugin<any>[] = [runtimePlugin, drivePlugin];
+const plugins: JupyterFrontEndPlugin<any>[] = [runtimePlugin, sharePlugin];
 
 export default plugins;

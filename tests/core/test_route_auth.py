@@ -10,7 +10,7 @@ from tests.routes import methods_of, sample_url
 
 #: Routes that may answer without the server's authentication. Only share-link pages may be here,
 #: by name, and they check their own scoped tokens instead.
-ALLOWED_UNAUTHENTICATED: set[str] = set()
+ALLOWED_UNAUTHENTICATED: set[str] = {"SharedPageHandler", "SharedNotebookDownloadHandler"}
 
 # A matching xsrf cookie and header, so that a POST is refused for lacking authentication and not
 # merely for lacking an xsrf token (which would hide a handler that forgot @web.authenticated).
@@ -56,3 +56,20 @@ async def test_every_route_refuses_unauthenticated_requests(
 async def test_a_valid_token_is_accepted(jp_fetch: Any) -> None:
     response = await jp_fetch("colab", "runtime", "about")
     assert response.code == 200
+
+
+async def test_share_pages_answer_404_without_a_valid_link_token(
+    colab_routes: list[tuple[str, type]], http_server_client: Any, jp_auth_header: Any
+) -> None:
+    # The routes that skip authentication open nothing without their own token, whatever else
+    # the request carries (even the server's own token).
+    pages = [(p, h) for p, h in colab_routes if h.__name__ in ALLOWED_UNAUTHENTICATED]
+    assert {h.__name__ for _, h in pages} == ALLOWED_UNAUTHENTICATED
+    for pattern, handler in pages:
+        for method in methods_of(handler):
+            assert method == "get", f"{handler.__name__} must be read-only"
+            for headers in ({}, jp_auth_header):
+                response = await http_server_client.fetch(
+                    sample_url(pattern), headers=headers, raise_error=False
+                )
+                assert response.code == 404, f"{pattern} -> {response.code}"
