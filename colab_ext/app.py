@@ -14,12 +14,13 @@ from . import runtime
 from ._version import __version__
 from .core.routing import Route
 from .runtime.kernels import KernelDirectory
+from .runtime.settings import RuntimeSettings
 
 #: Every feature, in the order its routes are registered.
 FEATURES = [runtime]
 
 
-class ColabExt(ExtensionApp):
+class ColabExt(RuntimeSettings, ExtensionApp):
     """colab-ext's server side. Admins configure it as ``c.ColabExt.<trait>``."""
 
     name = "colab_ext"
