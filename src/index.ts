@@ -4,7 +4,11 @@
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { runtimePlugin } from './runtime/plugin';
+import { runtimeTypePlugin } from './runtime/typePlugin';
 
-const plugins: JupyterFrontEndPlugin<any>[] = [runtimePlugin];
+const plugins: JupyterFrontEndPlugin<any>[] = [
+  runtimePlugin,
+  runtimeTypePlugin
+];
 
 export default plugins;

@@ -44,7 +44,8 @@ class RuntimeTypesHandler(ColabHandler):
 
 class KernelRuntimeTypeHandler(ColabHandler):
     """``GET /colab/runtime/kernels/{kernel_id}/type``: the type a kernel runs as.
-    ``PUT`` with ``{"type": id, "gpus": [uuid or index, ...]}`` restarts it as that type."""
+    ``PUT`` with ``{"type": id, "gpus": [uuid or index, ...]}`` restarts it as that type
+    (``"restart": false``: only prepares it, for the next restart)."""
 
     auth_resource = "colab.runtime"
 
@@ -61,4 +62,8 @@ class KernelRuntimeTypeHandler(ColabHandler):
     @authorized
     async def put(self, kernel_id: str) -> None:
         body = self.json_body()
-        self.write_json(await self.switcher.switch(kernel_id, body.get("type"), body.get("gpus")))
+        self.write_json(
+            await self.switcher.switch(
+                kernel_id, body.get("type"), body.get("gpus"), body.get("restart", True)
+            )
+        )

@@ -162,12 +162,17 @@ class KernelDirectory:
         if isinstance(launch_args, dict):
             launch_args["env"] = dict(env)
 
-    def local_environments(self, exclude: str | None = None) -> builtins.list[dict[str, str]]:
-        """The live environment of every local kernel (but ``exclude``)."""
+    def local_environments(
+        self, exclude: str | None = None, *, planned: bool = False
+    ) -> builtins.list[dict[str, str]]:
+        """The environment of every local kernel (but ``exclude``): the live one from ``/proc``,
+        or with ``planned`` the one its next restart uses (they differ only between a runtime
+        change and the restart that applies it)."""
         environments = []
         for kernel_id in self.kernel_manager.list_kernel_ids():
             if kernel_id != exclude:
-                environment = self.environment(kernel_id)
+                read = self.launch_environment if planned else self.environment
+                environment = read(kernel_id)
                 if environment is not None:
                     environments.append(environment)
         return environments

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import posixpath
 from collections.abc import Callable
 from typing import Any
 
@@ -55,10 +56,13 @@ class SessionStartHook:
         async def start_kernel_for_session(*args: Any, **kwargs: Any) -> str:
             bound = signature.bind(*args, **kwargs).arguments
             path, session_type = bound.get("path"), bound.get("type")
+            notebook = notebook_path(path, bound.get("name"))
             if self.switcher.kernels.is_remote:
-                return await self._start_remote(original_start, args, kwargs, path, session_type)
+                return await self._start_remote(
+                    original_start, args, kwargs, path, self._request(notebook, session_type)
+                )
             async with self.switcher.placement_lock:
-                self._starting[path] = await self._overlay(path, session_type)
+                self._starting[path] = await self._overlay(notebook, session_type)
                 try:
                     return str(await original_start(*args, **kwargs))
                 finally:
@@ -77,9 +81,9 @@ class SessionStartHook:
         self.session_manager.get_kernel_env = get_kernel_env
 
     async def _start_remote(
-        self, original_start: Any, args: Any, kwargs: Any, path: str | None, session_type: Any
+        self, original_start: Any, args: Any, kwargs: Any, path: str | None, request: Any
     ) -> str:
-        runtime_type = self.switcher.request_for_start(await self._request(path, session_type))
+        runtime_type = self.switcher.request_for_start(await request)
         if runtime_type is None:
             self._starting[path] = None
         else:
@@ -102,7 +106,8 @@ class SessionStartHook:
             model = await ensure_async(
                 self.contents_manager.get(path, content=True, type="notebook")
             )
-        except Exception:  # a notebook not saved yet, or not readable: start as default
+        except Exception as error:  # a notebook not saved yet, or not readable: start as default
+            self.log.debug("colab-ext: no runtime metadata read from %s: %s", path, error)
             return None
         content = model.get("content")
         metadata = getattr(content, "metadata", None) or (content or {}).get("metadata")
@@ -111,6 +116,9 @@ class SessionStartHook:
     async def _overlay(self, path: str | None, session_type: Any) -> dict[str, str] | None:
         request = await self._request(path, session_type)
         runtime_type = self.switcher.request_for_start(request)
+        self.log.info(
+            "colab-ext: %s starts as %s", path, runtime_type.id if runtime_type else "default"
+        )
         if runtime_type is None:
             return None
         try:
@@ -136,3 +144,11 @@ class SessionStartHook:
 
 def _pinned(request: RuntimeRequest | None) -> list[str]:
     return [str(request.gpu_index)] if request and request.gpu_index is not None else []
+
+
+def notebook_path(session_path: str | None, name: Any) -> str | None:
+    """The notebook a session is for. JupyterLab 4 names sessions ``<folder>/<uuid>`` and sends
+    the file's name separately, as jupyter_server's ``get_kernel_env`` also assumes."""
+    if session_path is None or not isinstance(name, str) or not name:
+        return session_path
+    return posixpath.join(posixpath.dirname(session_path), name)

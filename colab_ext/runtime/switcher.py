@@ -80,7 +80,10 @@ class RuntimeSwitcher:
             return GpuProbe(driver_present=False, problem=str(error))
 
     def _loads(self, probe: GpuProbe, exclude: str | None) -> list[GpuLoad]:
-        return gpu_loads(probe.devices, self.kernels.local_environments(exclude=exclude))
+        # The planned environments: a kernel whose type was just changed counts where it goes,
+        # even before the restart that moves it there.
+        environments = self.kernels.local_environments(exclude=exclude, planned=True)
+        return gpu_loads(probe.devices, environments)
 
     def _unavailable_reason(
         self, runtime_type: RuntimeType, probe: GpuProbe, loads: Sequence[GpuLoad]
@@ -144,14 +147,16 @@ class RuntimeSwitcher:
             "gateway": self.kernels.is_remote,
         }
 
-    async def current(self, kernel_id: str) -> dict[str, Any]:
-        """The runtime a kernel runs as, read from its own environment (``/proc``)."""
+    async def current(self, kernel_id: str, *, planned: bool = False) -> dict[str, Any]:
+        """The runtime a kernel runs as, read from its own environment (``/proc``); with
+        ``planned``, the runtime its next restart gives it."""
         await self.kernels.get(kernel_id)  # NotFound for an unknown kernel
         gpus: list[GpuDevice] = []
         if self.kernels.is_remote:
             type_id = self._remote_types.get(kernel_id)
         else:
-            env = self.kernels.environment(kernel_id) or {}
+            read = self.kernels.launch_environment if planned else self.kernels.environment
+            env = read(kernel_id) or {}
             type_id = env.get(TYPE_MARKER)
             if "CUDA_VISIBLE_DEVICES" in env:
                 gpus = visible_gpus(env["CUDA_VISIBLE_DEVICES"], (await self.probe()).devices)
@@ -214,10 +219,18 @@ class RuntimeSwitcher:
             )
         return type_environment(runtime_type, [device.uuid for device in chosen])
 
-    async def switch(self, kernel_id: str, type_id: Any, wanted_gpus: Any = None) -> dict[str, Any]:
+    async def switch(
+        self, kernel_id: str, type_id: Any, wanted_gpus: Any = None, restart: Any = True
+    ) -> dict[str, Any]:
         """Restart ``kernel_id`` as ``type_id``; the answer is :meth:`current` of the kernel
-        that now serves the notebook (a new id only on a gateway)."""
+        that now serves the notebook (a new id only on a gateway).
+
+        With ``restart=False`` a local kernel is only prepared: its next restart (JupyterLab's
+        own, which keeps the page's connection in step) starts it as the new type.
+        """
         runtime_type = self._type(type_id)
+        if not isinstance(restart, bool):
+            raise BadRequest("'restart' must be true or false.")
         wanted = self._wanted(wanted_gpus)
         facts = await self.kernels.get(kernel_id)
         if self.kernels.is_remote:
@@ -235,6 +248,8 @@ class RuntimeSwitcher:
             assert previous is not None
             env = with_runtime_env(previous, os.environ, self.catalogue.managed_keys, overlay)
             self.kernels.set_launch_environment(kernel_id, env)
+            if not restart:
+                return await self.current(kernel_id, planned=True)
             try:
                 await self.kernels.kernel_manager.restart_kernel(kernel_id)
             except Exception as error:

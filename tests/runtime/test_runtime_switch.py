@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import jsonschema
+
 from colab_ext.runtime.types import tpu_devices
 from tests.runtime.runtime_client import (
     A100,
@@ -139,3 +141,39 @@ async def test_types_say_what_cannot_be_given_and_why(jp_fetch: Any, nvml: Any) 
     [gpu] = listing["gpus"]
     assert gpu["short_name"] == "H100"
     assert gpu["memory_free_bytes"] == 80 << 30
+
+
+async def test_prepare_then_restart_as_jupyterlab_does(
+    jp_serverapp: Any, jp_fetch: Any, nvml: Any
+) -> None:
+    nvml(gpus=[H100, A100])
+    async with (
+        notebook_session(jp_fetch, "prepared.ipynb") as session,
+        notebook_session(jp_fetch, "other.ipynb") as other,
+    ):
+        kernel_id = session["kernel"]["id"]
+        pid = kernel_pid(jp_serverapp, kernel_id)
+        answer = await switch(jp_fetch, kernel_id, "gpu", restart=False)
+        assert answer["summary"] == "GPU · H100 #0"  # what the restart will give
+        assert kernel_pid(jp_serverapp, kernel_id) == pid  # not restarted yet
+        assert "CUDA_VISIBLE_DEVICES" not in proc_environ(jp_serverapp, kernel_id)
+        # A GPU promised to a kernel counts as taken before its restart.
+        answer = await switch(jp_fetch, other["kernel"]["id"], "gpu")
+        assert answer["summary"] == "GPU · A100 #1"
+        await jp_fetch("api", "kernels", kernel_id, "restart", method="POST", body="")
+        assert proc_environ(jp_serverapp, kernel_id)["CUDA_VISIBLE_DEVICES"] == "GPU-h100"
+        code, text = await refused(jp_fetch, kernel_id, {"type": "cpu", "restart": "no"})
+        assert code == 400 and "'restart' must be true or false" in text
+
+
+async def test_answers_match_the_openapi_schemas(jp_fetch: Any, nvml: Any) -> None:
+    from tests.core.test_openapi import load_spec, schema_of
+
+    nvml(gpus=[H100, {**A100, "mem_total": 0, "mem_used": 0}])
+    spec = load_spec()
+    jsonschema.validate(await types(jp_fetch), schema_of(spec, "RuntimeTypes"))
+    async with notebook_session(jp_fetch, "schema.ipynb") as session:
+        kernel_id = session["kernel"]["id"]
+        jsonschema.validate(await current(jp_fetch, kernel_id), schema_of(spec, "KernelRuntime"))
+        answer = await switch(jp_fetch, kernel_id, "gpu", gpus=[0])
+        jsonschema.validate(answer, schema_of(spec, "KernelRuntime"))
