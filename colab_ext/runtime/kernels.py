@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import psutil
+from jupyter_core.utils import ensure_async
 
 from ..core.errors import NotFound
 
@@ -66,7 +67,8 @@ class KernelDirectory:
                 notebook_path=notebook_of.get(model["id"]),
                 pid=self.pid(model["id"]),
             )
-            for model in self.kernel_manager.list_kernels()
+            # A gateway's kernel manager answers asynchronously (it asks the gateway).
+            for model in await ensure_async(self.kernel_manager.list_kernels())
         ]
 
     async def get(self, kernel_id: str) -> KernelFacts:
