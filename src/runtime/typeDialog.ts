@@ -152,7 +152,11 @@ async function switchRuntime(
       // answer it with an empty, silent execution, which ends in "idle".
       const nudge = (_: unknown, status: string) => {
         if (status === 'starting') {
-          kernel.requestExecute({ code: '', silent: true, store_history: false });
+          kernel.requestExecute({
+            code: '',
+            silent: true,
+            store_history: false
+          });
         }
       };
       kernel.statusChanged.connect(nudge);

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from jupyter_server.gateway.gateway_client import GatewayClient
 
 from tests.runtime.runtime_client import current, switch, types
 from tests.runtime.test_runtime_open import write_notebook
@@ -87,6 +88,7 @@ def gateway(tmp_path: Path) -> Iterator[str]:
         process.terminate()
         process.wait(timeout=20)
         log.close()
+        GatewayClient.clear_instance()  # later servers in this process run without a gateway
 
 
 @pytest.fixture
@@ -94,6 +96,9 @@ def jp_server_config(gateway: str, monkeypatch: pytest.MonkeyPatch) -> dict[str,
     # Enterprise Gateway refuses to start kernels for root without a user name; KERNEL_* variables
     # of the server's environment go with every start.
     monkeypatch.setenv("KERNEL_USERNAME", "colab-ext-test")
+    # GatewayClient is a process-wide singleton: drop the one an earlier test's server made,
+    # or this server would reuse it, without a gateway URL.
+    GatewayClient.clear_instance()
     return {
         "ServerApp": {"jpserver_extensions": {"colab_ext": True}},
         "GatewayClient": {"url": gateway, "request_timeout": 60.0},
