@@ -169,4 +169,33 @@ test.describe('Change runtime type', () => {
     await page.getByRole('button', { name: 'Cancel' }).click();
     await page.theme.setLightTheme();
   });
+
+  test('a notebook asking for what the server lacks says so', async ({
+    page,
+    tmpPath
+  }) => {
+    const notebook = {
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {
+        kaggle: { accelerator: 'tpu1vmV38' },
+        kernelspec: { name: 'python3', display_name: 'Python 3' }
+      },
+      cells: []
+    };
+    await page.contents.uploadContent(
+      JSON.stringify(notebook),
+      'text',
+      `${tmpPath}/from-kaggle.ipynb`
+    );
+    await page.notebook.open('from-kaggle.ipynb');
+    await expect(
+      page.getByText(
+        'asks for a TPU runtime, but its kernel runs as Server default'
+      )
+    ).toBeVisible({ timeout: 30000 });
+    await expect(page.locator('.jp-colab-RuntimeTypeStatus')).toHaveText(
+      'Server default'
+    );
+  });
 });
