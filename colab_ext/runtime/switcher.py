@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import posixpath
 from collections.abc import Sequence
 from typing import Any
 
@@ -238,10 +239,12 @@ class RuntimeSwitcher:
                 raise BadRequest("On a cluster the gateway places GPUs: pick 'Any free GPU'.")
             return await self._switch_remote(kernel_id, facts.name, runtime_type)
         if runtime_type.kernelspec and runtime_type.kernelspec != facts.name:
-            raise Conflict(
-                f"{runtime_type.label} runs the kernel '{runtime_type.kernelspec}', and this "
-                f"notebook runs '{facts.name}'. Change the kernel (Kernel > Change Kernel) first."
-            )
+            # Another kernelspec is another program: a new kernel, the session moved onto it.
+            async with self.placement_lock:
+                overlay = await self.overlay_for(runtime_type, kernel_id=kernel_id, wanted=wanted)
+                base = self.kernels.launch_environment(kernel_id) or dict(os.environ)
+                env = with_runtime_env(base, os.environ, self.catalogue.managed_keys, overlay)
+                return await self._replace_kernel(kernel_id, runtime_type, env)
         async with self.placement_lock:
             overlay = await self.overlay_for(runtime_type, kernel_id=kernel_id, wanted=wanted)
             previous = self.kernels.launch_environment(kernel_id)
@@ -279,19 +282,42 @@ class RuntimeSwitcher:
         # A restart on the gateway reuses the environment the kernel started with, so the type
         # takes a new kernel; the notebook's session is moved onto it and the old one stopped.
         sessions = await self.kernels.sessions_of(kernel_id)
-        path = sessions[0]["path"] if sessions else None
-        env = self.gateway_start_env(runtime_type, path)
+        env = self.gateway_start_env(runtime_type, sessions[0]["path"] if sessions else None)
+        return await self._replace_kernel(kernel_id, runtime_type, env, kernel_name)
+
+    async def _replace_kernel(
+        self,
+        kernel_id: str,
+        runtime_type: RuntimeType,
+        env: dict[str, str],
+        kernel_name: str | None = None,
+    ) -> dict[str, Any]:
+        """Start a kernel of the type, move the old kernel's sessions onto it, stop the old one."""
+        sessions = await self.kernels.sessions_of(kernel_id)
+        folder = posixpath.dirname(sessions[0]["path"]) if sessions else None
         manager = self.kernels.kernel_manager
-        new_id = await manager.start_kernel(
-            kernel_name=runtime_type.kernelspec or kernel_name, path=None, env=env
-        )
-        self._remote_types[new_id] = runtime_type.id
-        session_manager = self.kernels.session_manager
+        try:
+            new_id = await manager.start_kernel(
+                kernel_name=runtime_type.kernelspec or kernel_name,
+                path=None if self.kernels.is_remote else folder,
+                env=env,
+            )
+        except Exception as error:
+            self.log.exception("colab-ext: starting a %s kernel failed", runtime_type.id)
+            raise ColabError(
+                f"No {runtime_type.label} kernel could be started: {error}. "
+                "The notebook keeps its kernel.",
+                status=502 if self.kernels.is_remote else 500,
+            ) from None
+        if self.kernels.is_remote:
+            self._remote_types[new_id] = runtime_type.id
         for session in sessions:
-            await session_manager.update_session(session["id"], kernel_id=new_id)
+            await self.kernels.session_manager.update_session(session["id"], kernel_id=new_id)
         await ensure_async(manager.shutdown_kernel(kernel_id))
         self._remote_types.pop(kernel_id, None)
-        self.log.info("colab-ext: gateway kernel %s replaced by %s", kernel_id, new_id)
+        self.log.info(
+            "colab-ext: kernel %s replaced by %s (%s)", kernel_id, new_id, runtime_type.id
+        )
         return await self.current(new_id)
 
     def gateway_start_env(self, runtime_type: RuntimeType, path: str | None) -> dict[str, str]:

@@ -144,7 +144,7 @@ async function switchRuntime(
     `runtime/kernels/${encodeURIComponent(kernelId)}/type`,
     { method: 'PUT', body: JSON.stringify(choice) }
   ).then(async runtime => {
-    if (local && kernel) {
+    if (local && kernel && runtime.kernel_id === kernelId) {
       // The server restarted the kernel in place. As JupyterLab does after the server
       // auto-restarts a kernel, open a fresh connection so the page follows the new process.
       // The new process's "starting" status may reach the page after that, and nothing
