@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import builtins
 import os
+import posixpath
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,7 +50,7 @@ class KernelDirectory:
     async def notebooks(self) -> dict[str, str]:
         """Kernel id to the path (relative to the server root) of the notebook it serves."""
         return {
-            session["kernel"]["id"]: session["path"]
+            session["kernel"]["id"]: notebook_path(session["path"], session.get("name"))
             for session in await self.session_manager.list_sessions()
             if session.get("kernel") and session.get("path")
         }
@@ -186,3 +187,11 @@ class KernelDirectory:
             for session in await self.session_manager.list_sessions()
             if (session.get("kernel") or {}).get("id") == kernel_id
         ]
+
+
+def notebook_path(session_path: str, name: Any) -> str:
+    """The file a session is for. JupyterLab 4 names a notebook's session ``<folder>/<uuid>`` and
+    sends the file's name apart (jupyter_server's ``get_kernel_env`` joins them the same way)."""
+    if not isinstance(name, str) or not name.endswith(".ipynb") or "/" in name:
+        return session_path
+    return posixpath.join(posixpath.dirname(session_path), name)

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import inspect
 import logging
-import posixpath
 from collections.abc import Callable
 from typing import Any
 
 from jupyter_core.utils import ensure_async
 
 from ..core.errors import ColabError
+from .kernels import notebook_path
 from .metadata import RuntimeRequest, requested_runtime
 from .switcher import RuntimeSwitcher
 from .types import with_runtime_env
@@ -56,7 +56,7 @@ class SessionStartHook:
         async def start_kernel_for_session(*args: Any, **kwargs: Any) -> str:
             bound = signature.bind(*args, **kwargs).arguments
             path, session_type = bound.get("path"), bound.get("type")
-            notebook = notebook_path(path, bound.get("name"))
+            notebook = notebook_path(path, bound.get("name")) if path else None
             if self.switcher.kernels.is_remote:
                 return await self._start_remote(
                     original_start, args, kwargs, path, self._request(notebook, session_type)
@@ -144,11 +144,3 @@ class SessionStartHook:
 
 def _pinned(request: RuntimeRequest | None) -> list[str]:
     return [str(request.gpu_index)] if request and request.gpu_index is not None else []
-
-
-def notebook_path(session_path: str | None, name: Any) -> str | None:
-    """The notebook a session is for. JupyterLab 4 names sessions ``<folder>/<uuid>`` and sends
-    the file's name separately, as jupyter_server's ``get_kernel_env`` also assumes."""
-    if session_path is None or not isinstance(name, str) or not name:
-        return session_path
-    return posixpath.join(posixpath.dirname(session_path), name)

@@ -117,5 +117,9 @@ async def test_a_session_named_as_jupyterlab_4_names_them(
     try:
         env = proc_environ(jp_serverapp, session["kernel"]["id"])
         assert env["CUDA_VISIBLE_DEVICES"] == "GPU-h100"
+        # And the kernel directory names the notebook, not the session's made-up path.
+        about = json.loads((await jp_fetch("colab", "runtime", "about")).body)
+        [kernel] = [k for k in about["kernels"] if k["id"] == session["kernel"]["id"]]
+        assert kernel["notebook_path"] == "sub/colab.ipynb"
     finally:
         await jp_fetch("api", "sessions", session["id"], method="DELETE")
