@@ -190,8 +190,11 @@ class KernelDirectory:
 
 
 def notebook_path(session_path: str, name: Any) -> str:
-    """The file a session is for. JupyterLab 4 names a notebook's session ``<folder>/<uuid>`` and
-    sends the file's name apart (jupyter_server's ``get_kernel_env`` joins them the same way)."""
-    if not isinstance(name, str) or not name.endswith(".ipynb") or "/" in name:
+    """The file a session is for. JupyterLab 4 names the session of a notebook it opens
+    ``<folder>/<uuid>`` and sends the file's name apart; after a rename it updates the path and
+    not the name. So the path wins when it names a notebook, the name otherwise."""
+    if session_path.endswith(".ipynb") or not isinstance(name, str) or "/" in name:
+        return session_path
+    if not name.endswith(".ipynb"):
         return session_path
     return posixpath.join(posixpath.dirname(session_path), name)

@@ -6,6 +6,7 @@ import pytest
 
 from colab_ext.core.errors import BadRequest, Conflict
 from colab_ext.core.nvml import GpuDevice
+from colab_ext.runtime.kernels import notebook_path
 from colab_ext.runtime.metadata import RuntimeRequest, requested_runtime, short_gpu_name
 from colab_ext.runtime.placement import choose_gpus, gpu_loads, visible_gpus
 from colab_ext.runtime.types import TypeCatalogue, with_runtime_env
@@ -78,3 +79,16 @@ def test_switching_environments_restores_the_server_values() -> None:
     server = {"PATH": "/usr/bin", "JAX_PLATFORMS": "cuda"}
     env = with_runtime_env(kernel, server, managed, {"PJRT_DEVICE": "CUDA"})
     assert env == {"PATH": "/usr/bin", "JAX_PLATFORMS": "cuda", "PJRT_DEVICE": "CUDA"}
+
+
+@pytest.mark.parametrize(
+    ("path", "name", "notebook"),
+    [
+        ("work/6f1c2e0a-6d0e-4b9e-9a53-2f5d7c1e8b11", "a.ipynb", "work/a.ipynb"),
+        ("work/renamed.ipynb", "Untitled.ipynb", "work/renamed.ipynb"),  # renamed in JupyterLab
+        ("work/a.ipynb", None, "work/a.ipynb"),
+        ("console-1-6f1c2e0a", "Console 1", "console-1-6f1c2e0a"),
+    ],
+)
+def test_notebook_of_a_session(path: str, name: str | None, notebook: str) -> None:
+    assert notebook_path(path, name) == notebook
