@@ -10,45 +10,28 @@ from collections.abc import Awaitable, Callable
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Float
 
-from . import resources, runtime
-from . import runtime, share
-from ._version import __version__
-from .core.routing import Route
-from .resources.settings import ResourcesSettings
-from .runtime.kernels import KernelDirectory
-from .share.settings import ShareSettings
-
-#: Every feature, in the order its routes are registered.
-FEATURES = [runtime, resources]
-
-
-class ColabExt(ExtensionApp, ResourcesSettings):
-from . import github, runtime
-from ._version import __version__
-from .core.routing import Route
-from .github.settings import GitHubSettings
-from .runtime.kernels import KernelDirectory
-
-#: Every feature, in the order its routes are registered.
-FEATURES = [runtime, github]
-
-
-class ColabExt(GitHubSettings, ExtensionApp):
-from . import drive, runtime
+from . import drive, github, resources, runtime, share
 from ._version import __version__
 from .core.routing import Route
 from .drive.settings import DriveSettings
+from .github.settings import GitHubSettings
+from .resources.settings import ResourcesSettings
 from .runtime.kernels import KernelDirectory
+from .runtime.settings import RuntimeSettings
+from .share.settings import ShareSettings
 
 #: Every feature, in the order its routes are registered.
-FEATURES = [runtime, drive]
+FEATURES = [runtime, resources, github, drive, share]
 
 
-class ColabExt(ExtensionApp, DriveSettings):
-FEATURES = [runtime, share]
-
-
-class ColabExt(ShareSettings, ExtensionApp):
+class ColabExt(
+    RuntimeSettings,
+    ResourcesSettings,
+    GitHubSettings,
+    DriveSettings,
+    ShareSettings,
+    ExtensionApp,
+):
     """colab-ext's server side. Admins configure it as ``c.ColabExt.<trait>``."""
 
     name = "colab_ext"

@@ -3,19 +3,20 @@
  */
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
+import { drivePlugin } from './drive/plugin';
+import { githubPlugin } from './github/plugin';
 import { resourcesPlugin } from './resources/plugin';
 import { runtimePlugin } from './runtime/plugin';
+import { runtimeTypePlugin } from './runtime/typePlugin';
 import { sharePlugin } from './share/plugin';
 
-const plugins: JupyterFrontEndPlugin<any>[] = [runtimePlugin, resourcesPlugin];
-import { githubPlugin } from './github/plugin';
-import { runtimePlugin } from './runtime/plugin';
-
-const plugins: JupyterFrontEndPlugin<any>[] = [runtimePlugin, githubPlugin];
-import { drivePlugin } from './drive/plugin';
-import { runtimePlugin } from './runtime/plugin';
-
-const plugins: JupyterFrontEndPlugin<any>[] = [runtimePlugin, drivePlugin];
-const plugins: JupyterFrontEndPlugin<any>[] = [runtimePlugin, sharePlugin];
+const plugins: JupyterFrontEndPlugin<any>[] = [
+  runtimePlugin,
+  runtimeTypePlugin,
+  resourcesPlugin,
+  githubPlugin,
+  drivePlugin,
+  sharePlugin
+];
 
 export default plugins;

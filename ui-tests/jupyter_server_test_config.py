@@ -1,7 +1,10 @@
 """The JupyterLab server that the Galata tests drive."""
 
+import json
 import os
+import sys
 import tempfile
+from pathlib import Path
 
 from jupyterlab.galata import configure_jupyter_server
 
@@ -13,19 +16,30 @@ c.ServerApp.port = int(os.environ.get("COLAB_EXT_UI_PORT", "8888"))  # type: ign
 c.ServerApp.jpserver_extensions = {"colab_ext": True}  # type: ignore[name-defined] # noqa: F821
 
 # NVML for the browser tests: the stand-in driver of tests/nvml_standin/, loaded into this server
-# before anything asks for NVML (kernels find it through LD_LIBRARY_PATH). A spec says what it
-# reports by writing .nvml-standin/nvml.conf; it starts as a machine without a working driver,
-# like the CI machine itself, so the other specs see what they would without the stand-in.
-import sys  # noqa: E402
-from pathlib import Path  # noqa: E402
-
+# before anything asks for NVML (kernels find it through LD_LIBRARY_PATH). It starts with the GPUs
+# named in COLAB_EXT_UI_NVML_GPUS (comma-separated; playwright.config.js defaults it to an H100 and
+# an A100 for the runtime-type spec), or, when that is empty, as a machine without a working driver.
+# That start is kept in .nvml-standin/baseline.conf; a spec changes what the driver reports by
+# writing .nvml-standin/nvml.conf (re-read when it changes) and puts the baseline back afterwards.
 _repo = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(_repo))
 from tests import nvml_standin  # noqa: E402
 
 _nvml_dir = Path(__file__).resolve().parent / ".nvml-standin"
 nvml_standin.preload(nvml_standin.build(_nvml_dir))
-nvml_standin.configure(_nvml_dir / "nvml.conf", init=9)  # NVML_ERROR_DRIVER_NOT_LOADED
+_ui_gpus = [name.strip() for name in os.environ.get("COLAB_EXT_UI_NVML_GPUS", "").split(",")]
+if any(_ui_gpus):
+    nvml_standin.configure(
+        _nvml_dir / "baseline.conf",
+        gpus=[
+            {"name": name, "mem_total": 80 << 30, "mem_used": index << 30}
+            for index, name in enumerate(filter(None, _ui_gpus))
+        ],
+    )
+else:
+    nvml_standin.configure(_nvml_dir / "baseline.conf", init=9)  # NVML_ERROR_DRIVER_NOT_LOADED
+(_nvml_dir / "nvml.conf").write_text((_nvml_dir / "baseline.conf").read_text())
+os.environ["NVML_STANDIN_CONFIG"] = str(_nvml_dir / "nvml.conf")
 # The GitHub spec starts a fake GitHub on this port (tests/github/fake_github.py); the server
 # talks to it instead of github.com, and keeps the token in a folder of its own.
 _github_fake = int(os.environ.get("COLAB_EXT_FAKE_GITHUB_PORT", c.ServerApp.port + 1000))  # type: ignore[name-defined] # noqa: F821
@@ -37,12 +51,6 @@ c.ColabExt.github_seconds_between_requests = 0.0  # type: ignore[name-defined] #
 c.ColabExt.github_oauth_client_id = "Iv1.galata"  # type: ignore[name-defined] # noqa: F821
 # Google Drive (ui-tests/tests/drive.spec.ts): a fake Drive + OAuth server on loopback, an
 # admin-configured OAuth client pointing at it, and a throw-away data dir for the tokens.
-import json  # noqa: E402
-import sys  # noqa: E402
-import tempfile  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.drive.fake_drive import FakeDrive  # noqa: E402
 
 _ui_port = int(os.environ.get("COLAB_EXT_UI_PORT", "8888"))

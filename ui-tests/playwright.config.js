@@ -36,6 +36,14 @@ module.exports = {
   webServer: {
     command: 'jlpm start',
     url: `http://localhost:${port}/lab`,
+    // Stand-in GPUs for the runtime-type tests (see jupyter_server_test_config.py); set
+    // COLAB_EXT_UI_NVML_GPUS to change them, or to '' for a server without GPUs.
+    env: {
+      ...process.env,
+      COLAB_EXT_UI_NVML_GPUS:
+        process.env.COLAB_EXT_UI_NVML_GPUS ??
+        'NVIDIA H100 80GB HBM3,NVIDIA A100-SXM4-40GB'
+    },
     timeout: 120 * 1000,
     reuseExistingServer: !process.env.CI
   }

@@ -1,4 +1,4 @@
-"""Runtime: the facts about this server and its kernels, and (later) the runtime type of each."""
+"""Runtime: the facts about this server and its kernels, and the runtime type of each."""
 
 from __future__ import annotations
 
@@ -6,13 +6,16 @@ from typing import TYPE_CHECKING
 
 from ..core.routing import Route, route
 from .facts import RuntimeFacts
-from .handlers import AboutRuntimeHandler
+from .handlers import AboutRuntimeHandler, KernelRuntimeTypeHandler, RuntimeTypesHandler
 from .kernels import KernelDirectory, KernelFacts
+from .session_start import SessionStartHook
+from .switcher import RuntimeSwitcher
+from .types import TypeCatalogue, parse_admin_types
 
 if TYPE_CHECKING:
     from ..app import ColabExt
 
-__all__ = ["KernelDirectory", "KernelFacts", "RuntimeFacts", "setup"]
+__all__ = ["KernelDirectory", "KernelFacts", "RuntimeFacts", "RuntimeSwitcher", "setup"]
 
 
 def setup(app: ColabExt) -> list[Route]:
@@ -20,4 +23,19 @@ def setup(app: ColabExt) -> list[Route]:
     server = app.serverapp
     assert server is not None
     facts = RuntimeFacts(app.kernels, server.kernel_spec_manager, app.nvml_timeout)
-    return [route("runtime/about", AboutRuntimeHandler, facts=facts)]
+    app.check_default_runtime_type()
+    switcher = RuntimeSwitcher(
+        app.kernels,
+        TypeCatalogue(parse_admin_types(app.runtime_types)),
+        kernel_spec_manager=server.kernel_spec_manager,
+        exclusive=app.gpu_exclusive,
+        default_type=app.default_runtime_type,
+        nvml_timeout=app.nvml_timeout,
+        log=app.log,
+    )
+    SessionStartHook(switcher, server.session_manager, server.contents_manager, app.log).install()
+    return [
+        route("runtime/about", AboutRuntimeHandler, facts=facts),
+        route("runtime/types", RuntimeTypesHandler, switcher=switcher),
+        route("runtime/kernels/{kernel_id}/type", KernelRuntimeTypeHandler, switcher=switcher),
+    ]

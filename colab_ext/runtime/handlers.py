@@ -7,6 +7,7 @@ from tornado import web
 
 from ..core.handlers import ColabHandler
 from .facts import RuntimeFacts
+from .switcher import RuntimeSwitcher
 
 
 class AboutRuntimeHandler(ColabHandler):
@@ -22,3 +23,47 @@ class AboutRuntimeHandler(ColabHandler):
     @authorized
     async def get(self) -> None:
         self.write_json(await self.facts.about())
+
+
+class RuntimeTypesHandler(ColabHandler):
+    """``GET /colab/runtime/types``: the runtime types, whether each can be given now and why
+    not, and the GPUs with their load. ``?kernel_id=`` leaves that kernel out of the load."""
+
+    auth_resource = "colab.runtime"
+
+    def initialize(self, name: str, switcher: RuntimeSwitcher) -> None:
+        super().initialize(name)
+        self.switcher = switcher
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        kernel_id = self.get_query_argument("kernel_id", None)
+        self.write_json(await self.switcher.catalogue_view(kernel_id))
+
+
+class KernelRuntimeTypeHandler(ColabHandler):
+    """``GET /colab/runtime/kernels/{kernel_id}/type``: the type a kernel runs as.
+    ``PUT`` with ``{"type": id, "gpus": [uuid or index, ...]}`` restarts it as that type
+    (``"restart": false``: only prepares it, for the next restart)."""
+
+    auth_resource = "colab.runtime"
+
+    def initialize(self, name: str, switcher: RuntimeSwitcher) -> None:
+        super().initialize(name)
+        self.switcher = switcher
+
+    @web.authenticated
+    @authorized
+    async def get(self, kernel_id: str) -> None:
+        self.write_json(await self.switcher.current(kernel_id))
+
+    @web.authenticated
+    @authorized
+    async def put(self, kernel_id: str) -> None:
+        body = self.json_body()
+        self.write_json(
+            await self.switcher.switch(
+                kernel_id, body.get("type"), body.get("gpus"), body.get("restart", True)
+            )
+        )

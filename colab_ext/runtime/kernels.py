@@ -6,11 +6,14 @@ itself. Gateway kernels run elsewhere: they have no local process and no local e
 
 from __future__ import annotations
 
+import builtins
 import os
+import posixpath
 from dataclasses import dataclass
 from typing import Any
 
 import psutil
+from jupyter_core.utils import ensure_async
 
 from ..core.errors import NotFound
 
@@ -47,7 +50,7 @@ class KernelDirectory:
     async def notebooks(self) -> dict[str, str]:
         """Kernel id to the path (relative to the server root) of the notebook it serves."""
         return {
-            session["kernel"]["id"]: session["path"]
+            session["kernel"]["id"]: notebook_path(session["path"], session.get("name"))
             for session in await self.session_manager.list_sessions()
             if session.get("kernel") and session.get("path")
         }
@@ -65,7 +68,8 @@ class KernelDirectory:
                 notebook_path=notebook_of.get(model["id"]),
                 pid=self.pid(model["id"]),
             )
-            for model in self.kernel_manager.list_kernels()
+            # A gateway's kernel manager answers asynchronously (it asks the gateway).
+            for model in await ensure_async(self.kernel_manager.list_kernels())
         ]
 
     async def get(self, kernel_id: str) -> KernelFacts:
@@ -133,3 +137,64 @@ class KernelDirectory:
                 return None
         pairs = (item.split(b"=", 1) for item in raw.split(b"\0") if b"=" in item)
         return {os.fsdecode(key): os.fsdecode(value) for key, value in pairs}
+
+    def launch_environment(self, kernel_id: str) -> dict[str, str] | None:
+        """The environment the next restart of a local kernel will start it with.
+
+        jupyter_client keeps it in the kernel manager's launch arguments; a kernel started without
+        an explicit environment (``POST /api/kernels``) inherits the server's, so that is returned.
+        """
+        if self.is_remote or kernel_id not in self.kernel_manager:
+            return None
+        launch_args = getattr(self.kernel_manager.get_kernel(kernel_id), "_launch_args", None)
+        env = launch_args.get("env") if isinstance(launch_args, dict) else None
+        return dict(env) if isinstance(env, dict) else dict(os.environ)
+
+    def set_launch_environment(self, kernel_id: str, env: dict[str, str]) -> None:
+        """Make the next restart of a local kernel start it with exactly ``env``.
+
+        jupyter_client's public ``update_env`` can only add or overwrite variables; a runtime type
+        must also remove the ones the previous type set, so the launch arguments are replaced
+        here, in the one module that knows the kernel manager's insides.
+        """
+        if self.is_remote or kernel_id not in self.kernel_manager:
+            raise NotFound(f"There is no local kernel with id {kernel_id}.")
+        manager = self.kernel_manager.get_kernel(kernel_id)
+        manager.update_env(env=env)
+        launch_args = getattr(manager, "_launch_args", None)
+        if isinstance(launch_args, dict):
+            launch_args["env"] = dict(env)
+
+    def local_environments(
+        self, exclude: str | None = None, *, planned: bool = False
+    ) -> builtins.list[dict[str, str]]:
+        """The environment of every local kernel (but ``exclude``): the live one from ``/proc``,
+        or with ``planned`` the one its next restart uses (they differ only between a runtime
+        change and the restart that applies it)."""
+        environments = []
+        for kernel_id in self.kernel_manager.list_kernel_ids():
+            if kernel_id != exclude:
+                read = self.launch_environment if planned else self.environment
+                environment = read(kernel_id)
+                if environment is not None:
+                    environments.append(environment)
+        return environments
+
+    async def sessions_of(self, kernel_id: str) -> builtins.list[dict[str, Any]]:
+        """The sessions (notebooks, consoles) bound to a kernel."""
+        return [
+            session
+            for session in await self.session_manager.list_sessions()
+            if (session.get("kernel") or {}).get("id") == kernel_id
+        ]
+
+
+def notebook_path(session_path: str, name: Any) -> str:
+    """The file a session is for. JupyterLab 4 names the session of a notebook it opens
+    ``<folder>/<uuid>`` and sends the file's name apart; after a rename it updates the path and
+    not the name. So the path wins when it names a notebook, the name otherwise."""
+    if session_path.endswith(".ipynb") or not isinstance(name, str) or "/" in name:
+        return session_path
+    if not name.endswith(".ipynb"):
+        return session_path
+    return posixpath.join(posixpath.dirname(session_path), name)

@@ -4,6 +4,8 @@ import * as path from 'path';
 
 /** What the stand-in NVML driver reports (read by the server started from ui-tests/). */
 const NVML_CONFIG = path.join(__dirname, '..', '.nvml-standin', 'nvml.conf');
+/** What the server started with (see jupyter_server_test_config.py). */
+const NVML_BASELINE = path.join(__dirname, '..', '.nvml-standin', 'baseline.conf');
 const GiB = 1024 ** 3;
 
 const H100 =
@@ -15,8 +17,8 @@ function driverReports(...lines: string[]): void {
 }
 
 test.describe('Resources', () => {
-  // Back to what the server starts with: no working driver.
-  test.afterEach(() => driverReports('init 9'));
+  // Back to what the server started with, for the specs that run after this one.
+  test.afterEach(() => fs.copyFileSync(NVML_BASELINE, NVML_CONFIG));
 
   test('status bar, panel with the notebook holding GPU memory, shut it down', async ({
     page,
