@@ -48,7 +48,7 @@ class Server:
     def __init__(self) -> None:
         self.port, self.token = free_port(), secrets.token_hex(16)
         self.root = tempfile.mkdtemp(prefix="colab-ext-gpu-check-")
-        self.process = subprocess.Popen(  # noqa: S603 (our own fixed command line)
+        self.process = subprocess.Popen(
             [
                 sys.executable,
                 "-m",
@@ -71,7 +71,7 @@ class Server:
             data=None if body is None else json.dumps(body).encode(),
             headers={"Authorization": f"token {self.token}"},
         )
-        with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=120) as response:
             text = response.read()
         return json.loads(text) if text else None
 

@@ -5,7 +5,12 @@ import * as path from 'path';
 /** What the stand-in NVML driver reports (read by the server started from ui-tests/). */
 const NVML_CONFIG = path.join(__dirname, '..', '.nvml-standin', 'nvml.conf');
 /** What the server started with (see jupyter_server_test_config.py). */
-const NVML_BASELINE = path.join(__dirname, '..', '.nvml-standin', 'baseline.conf');
+const NVML_BASELINE = path.join(
+  __dirname,
+  '..',
+  '.nvml-standin',
+  'baseline.conf'
+);
 const GiB = 1024 ** 3;
 
 const H100 =
