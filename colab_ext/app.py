@@ -10,16 +10,17 @@ from collections.abc import Awaitable, Callable
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Float
 
-from . import runtime
+from . import runtime, shell
 from ._version import __version__
 from .core.routing import Route
 from .runtime.kernels import KernelDirectory
+from .shell.settings import ShellSettings
 
 #: Every feature, in the order its routes are registered.
-FEATURES = [runtime]
+FEATURES = [runtime, shell]
 
 
-class ColabExt(ExtensionApp):
+class ColabExt(ShellSettings, ExtensionApp):
     """colab-ext's server side. Admins configure it as ``c.ColabExt.<trait>``."""
 
     name = "colab_ext"
