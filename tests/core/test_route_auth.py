@@ -56,3 +56,26 @@ async def test_every_route_refuses_unauthenticated_requests(
 async def test_a_valid_token_is_accepted(jp_fetch: Any) -> None:
     response = await jp_fetch("colab", "runtime", "about")
     assert response.code == 200
+
+
+async def test_every_websocket_refuses_unauthenticated_upgrades(
+    colab_routes: list[tuple[str, type]], jp_http_port: int, http_server_client: Any
+) -> None:
+    # A real WebSocket handshake (not only a plain GET), without credentials, on every socket route.
+    from tornado.httpclient import HTTPClientError, HTTPRequest
+    from tornado.websocket import WebSocketHandler, websocket_connect
+
+    sockets = [pattern for pattern, handler in colab_routes if issubclass(handler, WebSocketHandler)]
+    assert any(pattern.endswith("/socket") for pattern in sockets)
+    accepted = []
+    for pattern in sockets:
+        url = f"ws://localhost:{jp_http_port}{sample_url(pattern)}"
+        try:
+            connection = await websocket_connect(HTTPRequest(url))
+        except HTTPClientError as refused:
+            if refused.code != 403:
+                accepted.append(f"{pattern} -> {refused.code}")
+        else:
+            connection.close()
+            accepted.append(f"{pattern} -> upgraded")
+    assert accepted == [], "sockets that did not refuse:\n" + "\n".join(accepted)
