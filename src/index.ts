@@ -4,7 +4,8 @@
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { runtimePlugin } from './runtime/plugin';
+import { shellPlugin } from './shell/plugin';
 
-const plugins: JupyterFrontEndPlugin<any>[] = [runtimePlugin];
+const plugins: JupyterFrontEndPlugin<any>[] = [runtimePlugin, shellPlugin];
 
 export default plugins;
