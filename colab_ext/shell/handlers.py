@@ -78,6 +78,9 @@ class ShellSocketHandler(ExtensionHandlerMixin, WebSocketMixin, WebSocketHandler
 
     def open(self, kernel_id: str) -> None:  # type: ignore[override]
         super().open()
+        # Small frames (a prompt, an exit) must leave at once: without this, Nagle's algorithm
+        # holds the second of two small writes until the browser's delayed ACK (~40 ms).
+        self.set_nodelay(True)
         self.channel = ShellChannel(self.service, kernel_id, self._send)
         self.service.channels.add(self.channel)
 

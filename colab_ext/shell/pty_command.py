@@ -12,6 +12,7 @@ import contextlib
 import fcntl
 import os
 import pty
+import shutil
 import signal
 import struct
 import subprocess
@@ -21,6 +22,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import psutil
+
+#: util-linux's setsid, when present (it is on Debian, Ubuntu, Fedora, Alpine's util-linux).
+SETSID = shutil.which("setsid")
 
 #: ``sink(stream, text)`` gets decoded output; awaiting it is the back-pressure.
 OutputSink = Callable[[str, str], Awaitable[None]]
@@ -84,16 +88,7 @@ class PtyCommand:
         try:
             for fd in (terminal_child, errors_child):
                 _configure_terminal(fd, self.columns, self.rows)
-            self.process = subprocess.Popen(
-                self.argv,
-                stdin=terminal_child,
-                stdout=terminal_child,
-                stderr=errors_child,
-                cwd=self.cwd,
-                env=self.env,
-                start_new_session=True,
-                preexec_fn=_take_controlling_terminal,  # noqa: PLW1509 (no locks taken there)
-            )
+            self.process = self._spawn(terminal_child, errors_child)
         except BaseException:
             for fd in (terminal, errors):
                 os.close(fd)
@@ -113,6 +108,29 @@ class PtyCommand:
         ]
         self._exited = loop.create_future()
         self._watch_exit(loop)
+
+    def _spawn(self, terminal: int, errors: int) -> subprocess.Popen[bytes]:
+        """Start the command in a new session with ``terminal`` as its controlling terminal.
+
+        util-linux's ``setsid --ctty`` does both before it execs the command (same pid): Python can
+        then spawn with vfork, ~0.3 ms instead of ~35 ms for a fork with ``preexec_fn`` from a
+        large server process. Without it, fall back to ``preexec_fn``.
+        """
+        streams: dict[str, Any] = {
+            "stdin": terminal,
+            "stdout": terminal,
+            "stderr": errors,
+            "cwd": self.cwd,
+            "env": self.env,
+        }
+        if SETSID:
+            return subprocess.Popen([SETSID, "--ctty", *self.argv], **streams)
+        return subprocess.Popen(
+            self.argv,
+            start_new_session=True,
+            preexec_fn=_take_controlling_terminal,  # noqa: PLW1509 (no locks taken there)
+            **streams,
+        )
 
     def _watch_exit(self, loop: asyncio.AbstractEventLoop) -> None:
         """Learn of the exit from a pidfd on the event loop: no thread, no polling, no delay."""
