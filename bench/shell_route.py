@@ -234,8 +234,9 @@ def main() -> None:
     colab_true = statistics.median(results["colab_true_ms"])
     ipython_true_ms = statistics.median(results["ipython_true_ms"])
     print(f"shell route: `{SEQ}` ({SEQ_BYTES / 1e6:.1f} MB), median of {args.runs} runs each")
-    print(f"  colab-ext shell socket : {colab:7.1f} MB/s  {[round(r, 1) for r in results['colab_mb_s']]}")
-    print(f"  terminado terminal     : {terminado:7.1f} MB/s  {[round(r, 1) for r in results['terminado_mb_s']]}")
+    runs = {key: [round(r, 1) for r in values] for key, values in results.items()}
+    print(f"  colab-ext shell socket : {colab:7.1f} MB/s  {runs['colab_mb_s']}")
+    print(f"  terminado terminal     : {terminado:7.1f} MB/s  {runs['terminado_mb_s']}")
     print(f"  ratio colab-ext/terminado: {colab / terminado:.2f} (goal >= 1.0)")
     print(f"latency of `true`, median of {args.latency_runs} runs")
     print(f"  colab-ext `!true`      : {colab_true:7.1f} ms (goal < 20 ms)")

@@ -23,7 +23,11 @@ def setup(app: ColabExt) -> list[Route]:
     service = ShellService(
         app, app.kernels, server.root_dir, terminals_enabled=bool(server.terminals_enabled)
     )
-    server.event_logger.add_listener(schema_id=KERNEL_ACTIONS, listener=service.on_kernel_action)
+    if server.event_logger is not None:
+        server.event_logger.add_listener(
+            schema_id=KERNEL_ACTIONS,
+            listener=service.on_kernel_action,  # type: ignore[arg-type] # called with keywords
+        )
     app.on_stop(service.stop)
     return [
         route("shell/status", ShellStatusHandler, service=service),

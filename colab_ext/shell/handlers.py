@@ -62,11 +62,13 @@ class ShellSocketHandler(ExtensionHandlerMixin, WebSocketMixin, WebSocketHandler
     async def _authorize(self) -> None:
         user = self.current_user
         for resource in ("terminals", self.auth_resource):
-            if not await ensure_async(self.authorizer.is_authorized(self, user, "execute", resource)):
+            if not await ensure_async(
+                self.authorizer.is_authorized(self, user, "execute", resource)
+            ):
                 raise web.HTTPError(403, f"You may not run shell commands ({resource}).")
 
     @ws_authenticated
-    async def get(self, kernel_id: str) -> None:  # type: ignore[override]
+    async def get(self, kernel_id: str) -> None:
         await self._authorize()
         try:
             self.service.check_available()
@@ -76,7 +78,7 @@ class ShellSocketHandler(ExtensionHandlerMixin, WebSocketMixin, WebSocketHandler
         self.kernel_id = kernel_id
         await super().get(kernel_id)
 
-    def open(self, kernel_id: str) -> None:  # type: ignore[override]
+    def open(self, kernel_id: str) -> None:
         super().open()
         # Small frames (a prompt, an exit) must leave at once: without this, Nagle's algorithm
         # holds the second of two small writes until the browser's delayed ACK (~40 ms).

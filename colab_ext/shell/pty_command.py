@@ -47,6 +47,11 @@ def _configure_terminal(fd: int, columns: int, rows: int) -> None:
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
 
 
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
 def _take_controlling_terminal() -> None:
     """In the child, after ``setsid``: make stdin's PTY the controlling terminal, so Ctrl-C,
     job control and programs that open ``/dev/tty`` (password prompts) behave as in a terminal."""
@@ -124,11 +129,11 @@ class PtyCommand:
             "env": self.env,
         }
         if SETSID:
-            return subprocess.Popen([SETSID, "--ctty", *self.argv], **streams)
-        return subprocess.Popen(
+            return subprocess.Popen([SETSID, "--ctty", *self.argv], **streams)  # noqa: S603
+        return subprocess.Popen(  # noqa: S603 (running the user's command is the point)
             self.argv,
             start_new_session=True,
-            preexec_fn=_take_controlling_terminal,  # noqa: PLW1509 (no locks taken there)
+            preexec_fn=_take_controlling_terminal,
             **streams,
         )
 
@@ -140,7 +145,7 @@ class PtyCommand:
             pidfd = os.pidfd_open(self.process.pid)
         except (AttributeError, OSError):
             loop.run_in_executor(None, self.process.wait).add_done_callback(
-                lambda _: exited.done() or exited.set_result(None)
+                lambda _: _resolve(exited)
             )
             return
 
@@ -187,7 +192,7 @@ class PtyCommand:
     @staticmethod
     async def _readable(loop: asyncio.AbstractEventLoop, fd: int) -> None:
         ready = loop.create_future()
-        loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
+        loop.add_reader(fd, _resolve, ready)
         try:
             await ready
         finally:

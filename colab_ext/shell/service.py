@@ -107,9 +107,7 @@ class ShellService:
     def channels_of(self, kernel_id: str) -> list[ShellChannel]:
         return [channel for channel in self.channels if channel.kernel_id == kernel_id]
 
-    async def on_kernel_action(
-        self, *, logger: Any, schema_id: str, data: dict[str, Any]
-    ) -> None:
+    async def on_kernel_action(self, *, logger: Any, schema_id: str, data: dict[str, Any]) -> None:
         """The stop button interrupts the kernel: interrupt its commands too. A restart or a
         shutdown (closing a notebook shuts its kernel down) ends them.
 

@@ -12,8 +12,8 @@ class ShellSettings(Configurable):
     shell_program = Unicode(
         "/bin/bash",
         config=True,
-        help="The shell that runs each `!` line and `%%shell` cell, called as `<program> -c <text>`. "
-        "Falls back to /bin/sh when it does not exist.",
+        help="The shell that runs each `!` line and `%%shell` cell, called as "
+        "`<program> -c <text>`. Falls back to /bin/sh when it does not exist.",
     )
 
     shell_output_limit = Integer(

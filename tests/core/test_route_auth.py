@@ -65,7 +65,9 @@ async def test_every_websocket_refuses_unauthenticated_upgrades(
     from tornado.httpclient import HTTPClientError, HTTPRequest
     from tornado.websocket import WebSocketHandler, websocket_connect
 
-    sockets = [pattern for pattern, handler in colab_routes if issubclass(handler, WebSocketHandler)]
+    sockets = [
+        pattern for pattern, handler in colab_routes if issubclass(handler, WebSocketHandler)
+    ]
     assert any(pattern.endswith("/socket") for pattern in sockets)
     accepted = []
     for pattern in sockets:

@@ -75,3 +75,15 @@ async def shell_socket(jp_ws_fetch: Any, kernel_id: str) -> AsyncIterator[ShellC
         yield ShellClient(ws)
     finally:
         ws.close()
+
+
+@asynccontextmanager
+async def notebook_shell(jp_fetch: Any, jp_ws_fetch: Any, path: str) -> AsyncIterator[ShellClient]:
+    """A notebook session with a kernel, and a shell connection for that kernel."""
+    from tests.sessions import notebook_session
+
+    async with (
+        notebook_session(jp_fetch, path) as session,
+        shell_socket(jp_ws_fetch, session["kernel"]["id"]) as shell,
+    ):
+        yield shell

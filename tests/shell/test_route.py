@@ -13,13 +13,12 @@ import psutil
 import pytest
 
 from tests.sessions import notebook_session
-from tests.shell.conftest import shell_socket
+from tests.shell.conftest import notebook_shell, shell_socket
 
 
 async def test_output_streams_and_exit_code(jp_fetch: Any, jp_ws_fetch: Any) -> None:
-    async with notebook_session(jp_fetch, "nb.ipynb") as session:
-        async with shell_socket(jp_ws_fetch, session["kernel"]["id"]) as shell:
-            result = await shell.run("echo hello; echo oops >&2; printf 'é\\n'; exit 3")
+    async with notebook_shell(jp_fetch, jp_ws_fetch, "nb.ipynb") as shell:
+        result = await shell.run("echo hello; echo oops >&2; printf 'é\\n'; exit 3")
     assert result.text("stdout") == "hello\né\n"
     assert result.text("stderr") == "oops\n"
     assert result.exit["code"] == 3
@@ -30,12 +29,11 @@ async def test_output_streams_and_exit_code(jp_fetch: Any, jp_ws_fetch: Any) -> 
 async def test_commands_see_a_terminal_and_run_in_their_own_session(
     jp_fetch: Any, jp_ws_fetch: Any
 ) -> None:
-    async with notebook_session(jp_fetch, "nb.ipynb") as session:
-        async with shell_socket(jp_ws_fetch, session["kernel"]["id"]) as shell:
-            result = await shell.run(
-                "test -t 0 && test -t 1 && test -t 2 && echo tty; "
-                "ps -o sid=,pgid=,tpgid= -p $$; echo $$"
-            )
+    async with notebook_shell(jp_fetch, jp_ws_fetch, "nb.ipynb") as shell:
+        result = await shell.run(
+            "test -t 0 && test -t 1 && test -t 2 && echo tty; "
+            "ps -o sid=,pgid=,tpgid= -p $$; echo $$"
+        )
     lines = result.text().split()
     assert lines[0] == "tty"
     sid, pgid, foreground, pid = (int(value) for value in lines[1:])
@@ -45,18 +43,17 @@ async def test_commands_see_a_terminal_and_run_in_their_own_session(
 async def test_stdin_reaches_the_program_and_echo_off_is_reported(
     jp_fetch: Any, jp_ws_fetch: Any
 ) -> None:
-    async with notebook_session(jp_fetch, "nb.ipynb") as session:
-        async with shell_socket(jp_ws_fetch, session["kernel"]["id"]) as shell:
-            command_id = shell.start(
-                "read -p 'name? ' name; echo \"hi $name\"; "
-                "read -s -p 'secret? ' secret; echo; echo \"${#secret} chars\""
-            )
-            first = await shell.until(command_id, "started")
-            shell.send(type="stdin", id=command_id, data="Ada\n")
-            hidden = await shell.until(command_id, "echo")
-            assert hidden.messages[-1]["echo"] is False
-            shell.send(type="stdin", id=command_id, data="hunter2\n")
-            rest = await shell.until(command_id, "exit")
+    async with notebook_shell(jp_fetch, jp_ws_fetch, "nb.ipynb") as shell:
+        command_id = shell.start(
+            "read -p 'name? ' name; echo \"hi $name\"; "
+            "read -s -p 'secret? ' secret; echo; echo \"${#secret} chars\""
+        )
+        first = await shell.until(command_id, "started")
+        shell.send(type="stdin", id=command_id, data="Ada\n")
+        hidden = await shell.until(command_id, "echo")
+        assert hidden.messages[-1]["echo"] is False
+        shell.send(type="stdin", id=command_id, data="hunter2\n")
+        rest = await shell.until(command_id, "exit")
     text = first.text() + hidden.text() + rest.text()
     prompts = first.text("stderr") + hidden.text("stderr") + rest.text("stderr")
     assert text.startswith("Ada\nhi Ada\n")  # typed input echoed, like a terminal
@@ -67,13 +64,12 @@ async def test_stdin_reaches_the_program_and_echo_off_is_reported(
 
 
 async def test_interrupt_sends_sigint_to_the_group(jp_fetch: Any, jp_ws_fetch: Any) -> None:
-    async with notebook_session(jp_fetch, "nb.ipynb") as session:
-        async with shell_socket(jp_ws_fetch, session["kernel"]["id"]) as shell:
-            command_id = shell.start("trap 'echo caught; exit 5' INT; sleep 100 & wait")
-            await shell.until(command_id, "started")
-            await asyncio.sleep(0.3)
-            shell.send(type="interrupt", id=command_id)
-            result = await shell.until(command_id, "exit", timeout=5)
+    async with notebook_shell(jp_fetch, jp_ws_fetch, "nb.ipynb") as shell:
+        command_id = shell.start("trap 'echo caught; exit 5' INT; sleep 100 & wait")
+        await shell.until(command_id, "started")
+        await asyncio.sleep(0.3)
+        shell.send(type="interrupt", id=command_id)
+        result = await shell.until(command_id, "exit", timeout=5)
     assert "caught" in result.text()
     assert result.exit["code"] == 5
     assert result.exit["interrupted"] is True
@@ -171,10 +167,9 @@ async def test_commands_run_in_the_notebooks_folder(
     jp_fetch: Any, jp_ws_fetch: Any, jp_root_dir: Path
 ) -> None:
     (jp_root_dir / "project" / "data").mkdir(parents=True)
-    async with notebook_session(jp_fetch, "project/nb.ipynb") as session:
-        async with shell_socket(jp_ws_fetch, session["kernel"]["id"]) as shell:
-            default = await shell.run("pwd")
-            explicit = await shell.run("pwd", cwd="project/data")
+    async with notebook_shell(jp_fetch, jp_ws_fetch, "project/nb.ipynb") as shell:
+        default = await shell.run("pwd")
+        explicit = await shell.run("pwd", cwd="project/data")
     root = os.path.realpath(jp_root_dir)
     assert default.text() == f"{root}/project\n"
     assert explicit.text() == f"{root}/project/data\n"
@@ -194,9 +189,8 @@ async def test_folders_outside_the_root_are_refused(
     jp_fetch: Any, jp_ws_fetch: Any, jp_root_dir: Path, tmp_path_factory: Any, cwd: str, says: str
 ) -> None:
     (jp_root_dir / "outside").symlink_to(tmp_path_factory.mktemp("elsewhere"))
-    async with notebook_session(jp_fetch, "nb.ipynb") as session:
-        async with shell_socket(jp_ws_fetch, session["kernel"]["id"]) as shell:
-            result = await shell.run("touch escaped; pwd", cwd=cwd)
+    async with notebook_shell(jp_fetch, jp_ws_fetch, "nb.ipynb") as shell:
+        result = await shell.run("touch escaped; pwd", cwd=cwd)
     assert result.of_type("exit") == []
     assert says in result.of_type("error")[0]["message"]
     assert not (jp_root_dir.parent / "escaped").exists()
@@ -206,9 +200,8 @@ async def test_folders_outside_the_root_are_refused(
 async def test_output_is_capped_with_a_note_and_the_command_runs_on(
     jp_fetch: Any, jp_ws_fetch: Any, jp_root_dir: Path
 ) -> None:
-    async with notebook_session(jp_fetch, "nb.ipynb") as session:
-        async with shell_socket(jp_ws_fetch, session["kernel"]["id"]) as shell:
-            result = await shell.run("seq 1 200000; echo finished > marker.txt")
+    async with notebook_shell(jp_fetch, jp_ws_fetch, "nb.ipynb") as shell:
+        result = await shell.run("seq 1 200000; echo finished > marker.txt")
     sent = result.text()
     assert len(sent.encode()) == 10_000
     assert sent.startswith("1\n2\n3\n")

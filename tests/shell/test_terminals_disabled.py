@@ -13,7 +13,10 @@ from tests.sessions import notebook_session
 
 @pytest.fixture
 def jp_server_config(jp_server_config: dict[str, Any]) -> dict[str, Any]:
-    return {**jp_server_config, "ServerApp": {**jp_server_config["ServerApp"], "terminals_enabled": False}}
+    return {
+        **jp_server_config,
+        "ServerApp": {**jp_server_config["ServerApp"], "terminals_enabled": False},
+    }
 
 
 async def test_status_explains_why_the_feature_is_off(jp_fetch: Any) -> None:
