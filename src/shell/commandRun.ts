@@ -3,6 +3,9 @@
  * input box while it runs, and notes for the output cap, a non-zero exit and an interrupt.
  */
 import { CodeCell } from '@jupyterlab/cells';
+import type * as nbformat from '@jupyterlab/nbformat';
+import type { IOutputAreaModel } from '@jupyterlab/outputarea';
+import type { IOutputModel } from '@jupyterlab/rendermime';
 import { TranslationBundle } from '@jupyterlab/translation';
 
 import { ShellConnection, ShellError } from './connection';
@@ -29,6 +32,33 @@ function writeChunks(cell: CodeCell, chunks: IStreamChunk[]): void {
       text: chunk.text
     });
   }
+}
+
+/** A stream output is rendered again in full on every append, so a flood would cost ever more
+ * per update. Past this size (at a line end), output goes on in a new stream output: only the last
+ * one re-renders. The saved notebook is the same text; JupyterLab joins them again on load. */
+const SPLIT_STREAMS_AT = 64 * 1024;
+
+type CombineCheck = (options: {
+  value: nbformat.IOutput;
+  lastModel: IOutputModel;
+}) => boolean;
+
+/** Have the cell's outputs start a new stream output past `SPLIT_STREAMS_AT`; returns the undo.
+ * (`shouldCombine` is the output model's documented extension point, protected in its typings.) */
+function splitLongStreams(outputs: IOutputAreaModel): () => void {
+  const model = outputs as unknown as { shouldCombine: CombineCheck };
+  const original = model.shouldCombine;
+  model.shouldCombine = function (this: unknown, options) {
+    const text = options.lastModel.streamText?.text ?? '';
+    if (text.length > SPLIT_STREAMS_AT && text.endsWith('\n')) {
+      return false;
+    }
+    return original.call(this, options);
+  };
+  return () => {
+    model.shouldCombine = original;
+  };
 }
 
 /** A short note under the output, on stderr so it reads as a message from the system. */
@@ -72,6 +102,7 @@ export async function runCommand(run: ICommandRun): Promise<CommandOutcome> {
     )
   });
   let status: IExitStatus;
+  const restoreCombine = splitLongStreams(cell.model.outputs);
   try {
     const handle = await connection.run(run.command, run.cwd, {
       output: (stream, text) => batcher.push(stream, text),
@@ -79,9 +110,9 @@ export async function runCommand(run: ICommandRun): Promise<CommandOutcome> {
         box.hidden = !echo;
       },
       limit: limit => {
-        batcher.flush();
-        note(
-          cell,
+        // Through the batcher, so the note follows the output before it.
+        batcher.push(
+          'stderr',
           trans.__(
             '\n[Output limit of %1 reached: the rest of this command’s output is not shown. The command keeps running.]\n',
             formatSize(limit)
@@ -95,13 +126,15 @@ export async function runCommand(run: ICommandRun): Promise<CommandOutcome> {
     }
     status = await handle.done;
   } catch (error) {
-    batcher.flush();
+    await batcher.drain();
     box.dispose();
     const message = error instanceof ShellError ? error.message : String(error);
     errorOutput(cell, 'ShellError', message);
+    restoreCombine();
     return 'refused';
   }
-  batcher.flush();
+  await batcher.drain();
+  restoreCombine();
   box.dispose();
   return reportExit(run, status);
 }
