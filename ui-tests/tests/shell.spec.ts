@@ -132,3 +132,39 @@ test.describe('Shell commands in an R notebook', () => {
     await page.theme.setLightTheme();
   });
 });
+
+test.describe('Shell commands in an IPython notebook', () => {
+  test.use({ autoGoto: true, kernels: null });
+
+  test('%%shell runs through colab-ext, IPython keeps its own !, closing the notebook ends commands', async ({
+    page
+  }) => {
+    await page.notebook.createNew('shell-py.ipynb', { kernel: 'python3' });
+    await page.notebook.setCell(
+      0,
+      'code',
+      '%%shell\nread -p "ok? " answer; echo "got $answer"'
+    );
+    await page.notebook.runCell(0, { inplace: true, wait: false });
+    const first = page.locator('.jp-Cell').nth(0).locator('.jp-OutputArea');
+    const stdin = first.locator('.jp-colab-ShellStdin-input');
+    await stdin.fill('yes');
+    await stdin.press('Enter');
+    await expect(first).toContainText('got yes');
+
+    // IPython's own `!` (with interpolation) is untouched by default.
+    await page.notebook.addCell('code', 'n = 2\n!echo {n + 1}');
+    await page.notebook.runCell(1, { inplace: true });
+    const second = page.locator('.jp-Cell').nth(1).locator('.jp-OutputArea');
+    await expect(second).toContainText('3');
+    await expect(second.locator('.jp-colab-ShellStdin')).toHaveCount(0);
+
+    const sleeper = 'sleep 100.53';
+    await page.notebook.addCell('code', `%%shell\n${sleeper}`);
+    await page.notebook.runCell(2, { inplace: true, wait: false });
+    await expect.poll(() => processesMatching(sleeper).length).toBe(1);
+    // Close without shutting the kernel down: the command still ends with its notebook.
+    await page.notebook.close(true);
+    await expect.poll(() => processesMatching(sleeper)).toEqual([]);
+  });
+});
