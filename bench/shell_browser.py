@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import tempfile
@@ -56,7 +57,9 @@ async (source) => {
 
 def open_notebook(page: Page, url: str) -> None:
     page.goto(url)
-    page.wait_for_function("window.jupyterapp && window.jupyterapp.shell.currentWidget", timeout=120_000)
+    page.wait_for_function(
+        "window.jupyterapp && window.jupyterapp.shell.currentWidget", timeout=120_000
+    )
     page.evaluate(
         "async () => { await window.jupyterapp.commands.execute('notebook:create-new',"
         " {kernelName: 'python3'}); }"
@@ -77,8 +80,6 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="colab-bench-shell-ui-"))
     (work / "root").mkdir()
     port = free_port()
-    import os
-
     server = start_server(work / "root", {**os.environ}, port)
     results: dict[str, list[dict[str, Any]]] = {name: [] for name in CELLS}
     try:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import signal
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -223,3 +225,33 @@ async def test_unknown_kernels_are_refused(jp_ws_fetch: Any) -> None:
     with pytest.raises(HTTPClientError) as refused:
         await jp_ws_fetch("colab", "shell", "kernels", "no-such-kernel", "socket")
     assert refused.value.code == 404
+
+
+def install_r_kernelspec(data_dir: Path) -> None:
+    """Register IRkernel in the test server's (isolated) data dir, as .ci/setup.d/shell.sh does."""
+    source = subprocess.run(
+        ["Rscript", "-e", 'cat(system.file("kernelspec", package = "IRkernel"))'],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    target = data_dir / "kernels" / "ir"
+    shutil.copytree(source, target, dirs_exist_ok=True)
+    spec = json.loads((target / "kernel.json").read_text())
+    spec["argv"][0] = shutil.which("R")
+    (target / "kernel.json").write_text(json.dumps(spec))
+
+
+async def test_commands_of_an_r_notebook_get_the_r_kernels_environment(
+    jp_fetch: Any, jp_ws_fetch: Any, jp_data_dir: Path
+) -> None:
+    install_r_kernelspec(jp_data_dir)
+    # The R kernel (Debian's r-cran-irkernel, set up by .ci/setup.d/shell.sh) sets R_HOME in its
+    # own process: a command sees it only if it got the kernel's live environment.
+    assert "R_HOME" not in os.environ
+    async with (
+        notebook_session(jp_fetch, "analysis.ipynb", kernel_name="ir") as session,
+        shell_socket(jp_ws_fetch, session["kernel"]["id"]) as shell,
+    ):
+        result = await shell.run('echo "$R_HOME"')
+    assert result.text().strip() == "/usr/lib/R"
