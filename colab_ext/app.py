@@ -10,7 +10,8 @@ from collections.abc import Awaitable, Callable
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Float
 
-from . import drive, github, resources, runtime, share
+<<<<<<< HEAD
+from . import drive, github, resources, runtime, share, shell
 from ._version import __version__
 from .core.routing import Route
 from .drive.settings import DriveSettings
@@ -19,14 +20,16 @@ from .resources.settings import ResourcesSettings
 from .runtime.kernels import KernelDirectory
 from .runtime.settings import RuntimeSettings
 from .share.settings import ShareSettings
+from .shell.settings import ShellSettings
 
 #: Every feature, in the order its routes are registered.
-FEATURES = [runtime, resources, github, drive, share]
+FEATURES = [runtime, resources, shell, github, drive, share]
 
 
 class ColabExt(
     RuntimeSettings,
     ResourcesSettings,
+    ShellSettings,
     GitHubSettings,
     DriveSettings,
     ShareSettings,

@@ -9,11 +9,13 @@ import { resourcesPlugin } from './resources/plugin';
 import { runtimePlugin } from './runtime/plugin';
 import { runtimeTypePlugin } from './runtime/typePlugin';
 import { sharePlugin } from './share/plugin';
+import { shellPlugin } from './shell/plugin';
 
 const plugins: JupyterFrontEndPlugin<any>[] = [
   runtimePlugin,
   runtimeTypePlugin,
   resourcesPlugin,
+  shellPlugin,
   githubPlugin,
   drivePlugin,
   sharePlugin

@@ -73,3 +73,28 @@ async def test_share_pages_answer_404_without_a_valid_link_token(
                     sample_url(pattern), headers=headers, raise_error=False
                 )
                 assert response.code == 404, f"{pattern} -> {response.code}"
+
+
+async def test_every_websocket_refuses_unauthenticated_upgrades(
+    colab_routes: list[tuple[str, type]], jp_http_port: int, http_server_client: Any
+) -> None:
+    # A real WebSocket handshake (not only a plain GET), without credentials, on every socket route.
+    from tornado.httpclient import HTTPClientError, HTTPRequest
+    from tornado.websocket import WebSocketHandler, websocket_connect
+
+    sockets = [
+        pattern for pattern, handler in colab_routes if issubclass(handler, WebSocketHandler)
+    ]
+    assert any(pattern.endswith("/socket") for pattern in sockets)
+    accepted = []
+    for pattern in sockets:
+        url = f"ws://localhost:{jp_http_port}{sample_url(pattern)}"
+        try:
+            connection = await websocket_connect(HTTPRequest(url))
+        except HTTPClientError as refused:
+            if refused.code != 403:
+                accepted.append(f"{pattern} -> {refused.code}")
+        else:
+            connection.close()
+            accepted.append(f"{pattern} -> upgraded")
+    assert accepted == [], "sockets that did not refuse:\n" + "\n".join(accepted)

@@ -1,0 +1,240 @@
+/**
+ * The notebook cell executor: cells with `!` lines or `%%shell` run their shell parts on the
+ * server and the rest in the kernel, in order; every other cell runs exactly as JupyterLab's
+ * own executor runs it.
+ */
+import { ISessionContext } from '@jupyterlab/apputils';
+import { CodeCell, ICodeCellModel } from '@jupyterlab/cells';
+import { PathExt } from '@jupyterlab/coreutils';
+import {
+  INotebookCellExecutor,
+  runCell as defaultRunCell
+} from '@jupyterlab/notebook';
+import { Kernel, KernelMessage, ServerConnection } from '@jupyterlab/services';
+import { TranslationBundle } from '@jupyterlab/translation';
+import type { JSONObject } from '@lumino/coreutils';
+
+import { requestAPI } from '../request';
+import { CellQueue } from './cellQueue';
+import { runCommand } from './commandRun';
+import { ShellConnection } from './connection';
+import { planCell, Segment } from './parse';
+import { IShellStatus } from './protocol';
+
+export interface IShellExecutorOptions {
+  trans: TranslationBundle;
+  /** The user's setting: route IPython's own `!` lines through colab-ext too. */
+  routeIPythonBang(): boolean;
+  serverSettings?: ServerConnection.ISettings;
+}
+
+/** Could the cell hold shell work? (Cheap and synchronous, to keep the run order.) */
+function mayUseShell(source: string): boolean {
+  return /^%%(shell|bash)\b/.test(source) || /^!/m.test(source);
+}
+
+export class ShellCellExecutor implements INotebookCellExecutor {
+  constructor(private readonly options: IShellExecutorOptions) {}
+
+  runCell(options: INotebookCellExecutor.IRunCellOptions): Promise<boolean> {
+    const { cell, sessionContext } = options;
+    if (cell.model.type !== 'code' || !sessionContext) {
+      return defaultRunCell(options);
+    }
+    const source = cell.model.sharedModel.getSource();
+    return this._queueOf(sessionContext).schedule(
+      mayUseShell(source),
+      () => this._run(options, source, sessionContext),
+      () => {
+        // Skipped, as the kernel skips cells queued behind an error.
+        const model = cell.model as ICodeCellModel;
+        model.sharedModel.transact(() => model.clearExecution(), false);
+        return false;
+      }
+    );
+  }
+
+  private async _run(
+    options: INotebookCellExecutor.IRunCellOptions,
+    source: string,
+    sessionContext: ISessionContext
+  ): Promise<boolean> {
+    if (!mayUseShell(source)) {
+      return defaultRunCell(options);
+    }
+    if (!sessionContext.session?.kernel && !sessionContext.hasNoKernel) {
+      await sessionContext.ready; // a notebook just opened: its kernel is starting
+    }
+    const kernel = sessionContext.session?.kernel;
+    if (!kernel) {
+      return defaultRunCell(options);
+    }
+    const info = await kernel.info;
+    const ipython = info.implementation === 'ipython';
+    const plan = planCell(source, {
+      bangLines: !ipython || this.options.routeIPythonBang()
+    });
+    if (!plan) {
+      return defaultRunCell(options);
+    }
+    return this._runPlan(options, plan, kernel, sessionContext);
+  }
+
+  private async _runPlan(
+    options: INotebookCellExecutor.IRunCellOptions,
+    plan: Segment[],
+    kernel: Kernel.IKernelConnection,
+    sessionContext: ISessionContext
+  ): Promise<boolean> {
+    const cell = options.cell as CodeCell;
+    const model = cell.model;
+    options.onCellExecutionScheduled({ cell });
+    model.sharedModel.transact(
+      () => {
+        model.clearExecution();
+        cell.outputHidden = false;
+      },
+      false,
+      'silent-change'
+    );
+    model.executionState = 'running';
+    model.trusted = true;
+    let success = true;
+    const unavailable = await this._unavailable();
+    const cwd = PathExt.dirname(sessionContext.path);
+    for (const segment of plan) {
+      if (cell.isDisposed) {
+        return false;
+      }
+      if (segment.kind === 'shell' && unavailable) {
+        model.outputs.add({
+          output_type: 'error',
+          ename: 'ShellUnavailable',
+          evalue: unavailable,
+          traceback: []
+        });
+        success = false;
+      } else if (segment.kind === 'shell') {
+        const outcome = await runCommand({
+          cell,
+          connection: this._connectionOf(sessionContext, kernel.id),
+          command: segment.command,
+          cwd,
+          strict: segment.strict,
+          trans: this.options.trans
+        });
+        success = outcome === 'ok' || (outcome === 'failed' && !segment.strict);
+      } else {
+        success = await this._execute(cell, segment.code, kernel);
+      }
+      if (!success) {
+        break;
+      }
+    }
+    if (!plan.some(segment => segment.kind === 'code') && !cell.isDisposed) {
+      // A shell-only cell still gets an execution count from the kernel, like any cell run.
+      await this._execute(cell, '', kernel);
+    }
+    if (!cell.isDisposed) {
+      model.executionCount = this._counts.get(cell) ?? null;
+      model.executionState = 'idle';
+    }
+    this._counts.delete(cell);
+    options.onCellExecuted({ cell, success });
+    return success;
+  }
+
+  /** Run code in the kernel into the cell, keeping the outputs already there. */
+  private async _execute(
+    cell: CodeCell,
+    code: string,
+    kernel: Kernel.IKernelConnection
+  ): Promise<boolean> {
+    const metadata: JSONObject = {
+      ...cell.model.metadata,
+      cellId: cell.model.sharedModel.getId()
+    };
+    const tags = metadata.tags;
+    const future = kernel.requestExecute(
+      {
+        code,
+        stop_on_error: !(
+          Array.isArray(tags) && tags.includes('raises-exception')
+        )
+      },
+      false,
+      metadata
+    );
+    // Unlike `future =`, this keeps the outputs of the shell lines before it.
+    cell.outputArea.reattachFuture(future);
+    let reply: KernelMessage.IExecuteReplyMsg;
+    try {
+      reply = await future.done;
+    } catch {
+      return false;
+    }
+    if (reply.content.execution_count !== undefined) {
+      // Shown when the whole cell is done: a number beside a running cell reads as finished.
+      this._counts.set(cell, reply.content.execution_count);
+    }
+    return reply.content.status === 'ok';
+  }
+
+  /** Why shell commands cannot run on this server, or null. Asked once. */
+  private _unavailable(): Promise<string | null> {
+    if (!this._status) {
+      this._status = requestAPI<IShellStatus>(
+        'shell/status',
+        {},
+        this.options.serverSettings
+      )
+        .then(status =>
+          status.enabled ? null : (status.reason ?? 'Shell commands are off.')
+        )
+        .catch(error => {
+          this._status = null;
+          return String(error.message ?? error);
+        });
+    }
+    return this._status;
+  }
+
+  private _queueOf(sessionContext: ISessionContext): CellQueue {
+    let queue = this._queues.get(sessionContext);
+    if (!queue) {
+      queue = new CellQueue();
+      this._queues.set(sessionContext, queue);
+    }
+    return queue;
+  }
+
+  /** One socket per notebook and kernel; closing the notebook closes it, which ends its
+   * commands on the server. */
+  private _connectionOf(
+    sessionContext: ISessionContext,
+    kernelId: string
+  ): ShellConnection {
+    const current = this._connections.get(sessionContext);
+    if (current && current.kernelId === kernelId && !current.isClosed) {
+      return current;
+    }
+    current?.dispose();
+    const connection = new ShellConnection(
+      kernelId,
+      this.options.serverSettings
+    );
+    this._connections.set(sessionContext, connection);
+    if (!current) {
+      sessionContext.disposed.connect(() => {
+        this._connections.get(sessionContext)?.dispose();
+        this._connections.delete(sessionContext);
+      });
+    }
+    return connection;
+  }
+
+  private _status: Promise<string | null> | null = null;
+  private _counts = new WeakMap<CodeCell, number | null>();
+  private _queues = new WeakMap<ISessionContext, CellQueue>();
+  private _connections = new Map<ISessionContext, ShellConnection>();
+}
