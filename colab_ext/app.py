@@ -10,7 +10,6 @@ from collections.abc import Awaitable, Callable
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Float
 
-<<<<<<< HEAD
 from . import drive, github, resources, runtime, share, shell
 from ._version import __version__
 from .core.routing import Route
