@@ -49,12 +49,13 @@ c.ColabExt.github_token_path = os.path.join(tempfile.mkdtemp(), "github_token.js
 c.ColabExt.github_seconds_between_writes = 0.0  # type: ignore[name-defined] # noqa: F821
 c.ColabExt.github_seconds_between_requests = 0.0  # type: ignore[name-defined] # noqa: F821
 c.ColabExt.github_oauth_client_id = "Iv1.galata"  # type: ignore[name-defined] # noqa: F821
-# Google Drive (ui-tests/tests/drive.spec.ts): a fake Drive + OAuth server on loopback, an
+# Google Drive (ui-tests/tests/drive.spec.ts): a fake Drive + OAuth server on loopback (UI port
+# + 2000; the fake GitHub takes + 1000), an
 # admin-configured OAuth client pointing at it, and a throw-away data dir for the tokens.
 from tests.drive.fake_drive import FakeDrive  # noqa: E402
 
 _ui_port = int(os.environ.get("COLAB_EXT_UI_PORT", "8888"))
-_fake_drive = FakeDrive(port=int(os.environ.get("COLAB_EXT_FAKE_DRIVE_PORT", _ui_port + 1000)))
+_fake_drive = FakeDrive(port=int(os.environ.get("COLAB_EXT_FAKE_DRIVE_PORT", _ui_port + 2000)))
 _fake_drive.start()
 _folder = _fake_drive.add_folder("Colab Notebooks")
 _fake_drive.add_file(

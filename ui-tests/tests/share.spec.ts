@@ -1,5 +1,7 @@
 import { expect, test } from '@jupyterlab/galata';
+import { ChildProcess, spawn } from 'child_process';
 import { readFileSync } from 'fs';
+import * as path from 'path';
 
 const NOTEBOOK = 'share-demo.ipynb';
 
@@ -38,8 +40,8 @@ test.describe('Share links', () => {
       .click();
     const form = page.locator('.jp-Dialog .jp-colab-ShareForm');
     await expect(form).toBeVisible();
-    // Without the GitHub feature, the Gist way is offered but off, saying why.
-    await expect(form.locator('button[name="gist"]')).toBeDisabled();
+    // The GitHub feature is installed, so the Gist / nbviewer option is offered.
+    await expect(form.locator('button[name="gist"]')).toBeEnabled();
     await expect(form).toContainText('GitHub');
     await form.locator('input[name="label"]').fill(label);
     await form.locator('select[name="expiry_unit"]').selectOption('hours');
@@ -140,26 +142,63 @@ test.describe('Share links', () => {
 });
 
 test.describe('Share as Gist / nbviewer', () => {
+  // The real GitHub feature, against the fake GitHub the test server is pointed at
+  // (jupyter_server_test_config.py; started here as in github.spec.ts).
+  const uiPort = Number(process.env.COLAB_EXT_UI_PORT || '8888');
+  const fakeUrl = `http://127.0.0.1:${
+    process.env.COLAB_EXT_FAKE_GITHUB_PORT || String(uiPort + 1000)
+  }`;
+  const TOKEN = 'ghp_galata_share_0123456789';
+  let fake: ChildProcess;
+
+  test.beforeAll(async ({ request }) => {
+    fake = spawn(
+      process.env.PYTHON || 'python3',
+      [
+        path.resolve(__dirname, '../../tests/github/fake_github.py'),
+        '--port',
+        new URL(fakeUrl).port,
+        '--token',
+        TOKEN
+      ],
+      { stdio: 'inherit' }
+    );
+    await expect
+      .poll(
+        async () =>
+          (
+            await request
+              .get(`${fakeUrl}/user`, {
+                headers: { Authorization: `token ${TOKEN}` }
+              })
+              .catch(() => null)
+          )?.status() ?? 0,
+        { timeout: 20000 }
+      )
+      .toBe(200);
+  });
+
+  test.afterAll(() => {
+    fake?.kill();
+  });
+
   test('the dialog hands the notebook to the GitHub feature', async ({
-    page
+    page,
+    request
   }, testInfo) => {
-    await page.notebook.createNew('gist-demo.ipynb');
-    // Stand in for the GitHub feature's command, with its contract: { path } in, URLs out.
-    await page.evaluate(() => {
-      const app = (window as any).jupyterapp;
-      (window as any).gistCalls = [];
-      app.commands.addCommand('colab-ext:github-save-gist', {
-        label: 'Save as Gist',
-        execute: (args: { path?: string }) => {
-          (window as any).gistCalls.push(args.path);
-          return {
-            html_url: 'https://gist.github.com/alice/0123abcd',
-            nbviewer_url:
-              'https://nbviewer.org/gist/alice/0123abcd/gist-demo.ipynb'
-          };
-        }
+    await page.evaluate(async token => {
+      const xsrf = /_xsrf=([^;]+)/.exec(document.cookie)?.[1] ?? '';
+      const response = await fetch('/colab/github/account', {
+        method: 'PUT',
+        body: JSON.stringify({ token }),
+        headers: { 'X-XSRFToken': xsrf }
       });
-    });
+      if (!response.ok) {
+        throw new Error(await response.text());
+      }
+    }, TOKEN);
+    await page.notebook.createNew('gist-demo.ipynb');
+    await page.notebook.save();
     await page.menu.open('File');
     const fileMenu = page.locator('.lm-Menu:visible');
     await expect(fileMenu.getByText('Share…', { exact: true })).toBeVisible();
@@ -177,17 +216,27 @@ test.describe('Share as Gist / nbviewer', () => {
     await expect(form).toContainText('nbviewer');
     await gist.click();
 
+    // The GitHub feature asks what kind of gist, then saves it to (fake) GitHub.
+    const gistDialog = page.locator('.jp-colab-GitHubGist');
+    await expect(gistDialog).toBeVisible();
+    await page.getByRole('button', { name: 'Save gist' }).click();
+
+    const gists = async () =>
+      (
+        await (
+          await request.get(`${fakeUrl}/gists`, {
+            headers: { Authorization: `token ${TOKEN}` }
+          })
+        ).json()
+      ).filter((g: any) => 'gist-demo.ipynb' in g.files);
+    await expect.poll(async () => (await gists()).length).toBe(1);
+    const [saved] = await gists();
     const result = page.locator('.jp-Dialog .jp-colab-ShareLink');
+    await expect(result).toContainText(saved.html_url);
     await expect(result.getByRole('link').first()).toHaveAttribute(
       'href',
-      'https://nbviewer.org/gist/alice/0123abcd/gist-demo.ipynb'
+      new RegExp(`nbviewer.org/gist/.*${saved.id}`)
     );
-    await expect(result).toContainText(
-      'https://gist.github.com/alice/0123abcd'
-    );
-    const calls = await page.evaluate(() => (window as any).gistCalls);
-    expect(calls).toHaveLength(1);
-    expect(calls[0]).toMatch(/gist-demo\.ipynb$/);
     const shot = testInfo.outputPath('gist-result.png');
     await page.locator('.jp-Dialog-content').screenshot({ path: shot });
     await testInfo.attach('gist-result', { path: shot });
