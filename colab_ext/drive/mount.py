@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import BadRequest, ColabError, Conflict
-from .store import read_json, write_private
+from ..core.private_files import read_json_object, write_private_json
 
 ENABLE_FUSE = (
     "Install FUSE on the server (Debian/Ubuntu: apt-get install fuse3). In a container, start it "
@@ -100,7 +100,7 @@ class DriveMount:
         self.watcher: asyncio.Task[None] | None = None
 
     def status(self) -> dict[str, Any]:
-        reported = read_json(Path(self.config["status_file"])) or {}
+        reported = read_json_object(Path(self.config["status_file"])) or {}
         alive = self.process is not None and self.process.returncode is None
         return {
             "mountpoint": str(self.mountpoint),
@@ -123,7 +123,7 @@ class DriveMount:
         self.work_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         Path(self.config["status_file"]).unlink(missing_ok=True)
         config_path = self.work_dir / "config.json"
-        write_private(config_path, self.config)
+        write_private_json(config_path, self.config)
         log = os.open(self.work_dir / "fuse.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         return config_path, log
 

@@ -24,7 +24,8 @@ from google.oauth2 import service_account
 from google.oauth2.credentials import Credentials as UserCredentials
 
 from ..core.errors import BadRequest, ColabError, Conflict
-from .store import CredentialStore, read_json
+from ..core.private_files import read_json_object
+from .store import CredentialStore
 
 SCOPES = ["https://www.googleapis.com/auth/drive"]
 #: How long a started sign-in may take before its state is forgotten.
@@ -86,7 +87,7 @@ class DriveConnector:
     def client(self) -> dict[str, Any] | None:
         """The OAuth client: the admin's if configured, else the one the user uploaded."""
         if self.admin_client_file:
-            return read_json(Path(self.admin_client_file))
+            return read_json_object(Path(self.admin_client_file))
         return self.store.load_client()
 
     def client_source(self) -> str | None:

@@ -13,12 +13,13 @@ from typing import Any
 from jupyter_core.paths import jupyter_runtime_dir
 
 from ..core.errors import BadRequest, ColabError
+from ..core.private_files import read_json_object, write_private_json
 from .api import DriveApi
 from .copies import CopyJobs
 from .mount import ENABLE_FUSE, DriveMounts
 from .oauth import DriveConnector
 from .paths import ServerRoot
-from .store import CredentialStore, drive_data_dir, read_json, write_private
+from .store import CredentialStore, drive_data_dir
 
 
 class DriveService:
@@ -55,7 +56,9 @@ class DriveService:
         return {
             "connected": self.connector.is_connected(),
             "credential_kind": self.connector.kind,
-            "account": read_json(self.account_path) if self.connector.is_connected() else None,
+            "account": read_json_object(self.account_path)
+            if self.connector.is_connected()
+            else None,
             "client_source": self.connector.client_source(),
             "fuse": {
                 "available": problem is None,
@@ -77,7 +80,7 @@ class DriveService:
             user = self.api().about().get("user", {})
         except ColabError:
             user = {}
-        write_private(
+        write_private_json(
             self.account_path, {"email": user.get("emailAddress"), "name": user.get("displayName")}
         )
 
@@ -130,7 +133,7 @@ class DriveService:
         folder = Path(jupyter_runtime_dir())
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.server_file = folder / f"colab-ext-server-{os.getpid()}.json"
-        write_private(self.server_file, {"url": url, "token": token, "pid": os.getpid()})
+        write_private_json(self.server_file, {"url": url, "token": token, "pid": os.getpid()})
 
     async def stop(self) -> None:
         await self.mounts.stop_all()

@@ -5,10 +5,10 @@ The token never leaves the server: nothing here returns it to a handler, and not
 
 from __future__ import annotations
 
-import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..core.private_files import read_json_object, write_private_json
 
 
 @dataclass
@@ -28,13 +28,9 @@ class TokenStore:
 
     def get(self) -> StoredToken | None:
         """The stored token, else the one from ``$GITHUB_TOKEN``, else None."""
-        try:
-            data = json.loads(self.path.read_text())
-            token = data.get("token")
-            if isinstance(token, str) and token:
-                return StoredToken(token, "stored")
-        except (OSError, ValueError):
-            pass
+        token = (read_json_object(self.path) or {}).get("token")
+        if isinstance(token, str) and token:
+            return StoredToken(token, "stored")
         if self.environment_token:
             return StoredToken(self.environment_token, "environment")
         return None
@@ -42,12 +38,7 @@ class TokenStore:
     def save(self, token: str) -> None:
         """Write the token with owner-only permissions, replacing any earlier one atomically."""
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        temporary = self.path.with_suffix(".tmp")
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            os.fchmod(handle.fileno(), 0o600)  # even if the file existed with wider rights
-            json.dump({"token": token}, handle)
-        os.replace(temporary, self.path)
+        write_private_json(self.path, {"token": token})
 
     def delete(self) -> bool:
         """Forget the stored token. True if there was one."""
