@@ -27,3 +27,17 @@ async def notebook_session(
         yield session
     finally:
         await jp_fetch("api", "sessions", session["id"], method="DELETE")
+
+
+async def wait_until_ready(jp_serverapp: Any, kernel_id: str, timeout: float = 60) -> None:
+    """Wait for the kernel to answer ``kernel_info``.
+
+    A kernel's process exists before it has installed its SIGINT handler: an interrupt sent
+    in that window kills it instead (seen in CI), so tests that interrupt wait for this first.
+    """
+    client = jp_serverapp.kernel_manager.get_kernel(kernel_id).client()
+    client.start_channels()
+    try:
+        await client.wait_for_ready(timeout=timeout)
+    finally:
+        client.stop_channels()

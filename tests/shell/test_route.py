@@ -14,7 +14,7 @@ from typing import Any
 import psutil
 import pytest
 
-from tests.sessions import notebook_session
+from tests.sessions import notebook_session, wait_until_ready
 from tests.shell.conftest import notebook_shell, shell_socket
 
 
@@ -78,10 +78,11 @@ async def test_interrupt_sends_sigint_to_the_group(jp_fetch: Any, jp_ws_fetch: A
 
 
 async def test_the_kernels_stop_button_interrupts_its_commands(
-    jp_fetch: Any, jp_ws_fetch: Any
+    jp_fetch: Any, jp_ws_fetch: Any, jp_serverapp: Any
 ) -> None:
     async with notebook_session(jp_fetch, "nb.ipynb") as session:
         kernel_id = session["kernel"]["id"]
+        await wait_until_ready(jp_serverapp, kernel_id)
         async with shell_socket(jp_ws_fetch, kernel_id) as shell:
             command_id = shell.start("sleep 100")
             await shell.until(command_id, "started")
