@@ -244,7 +244,7 @@ def install_r_kernelspec(data_dir: Path) -> None:
 
 
 async def test_commands_of_an_r_notebook_get_the_r_kernels_environment(
-    jp_fetch: Any, jp_ws_fetch: Any, jp_data_dir: Path
+    jp_fetch: Any, jp_ws_fetch: Any, jp_data_dir: Path, jp_serverapp: Any
 ) -> None:
     install_r_kernelspec(jp_data_dir)
     # The R kernel (Debian's r-cran-irkernel, set up by .ci/setup.d/shell.sh) sets R_HOME in its
@@ -254,5 +254,8 @@ async def test_commands_of_an_r_notebook_get_the_r_kernels_environment(
         notebook_session(jp_fetch, "analysis.ipynb", kernel_name="ir") as session,
         shell_socket(jp_ws_fetch, session["kernel"]["id"]) as shell,
     ):
+        # /usr/bin/R is a script that sets R_HOME and then execs R: until that exec the
+        # kernel's process does not have it yet.
+        await wait_until_ready(jp_serverapp, session["kernel"]["id"])
         result = await shell.run('echo "$R_HOME"')
     assert result.text().strip() == "/usr/lib/R"
