@@ -170,6 +170,10 @@ async def run(size_mb: int) -> None:
             f"raw paged API {raw_list:.2f} s with {raw_calls} requests; "
             f"ratio {raw_list / mount_list:.2f}"
         )
+    except BaseException:
+        for log in work.glob("mounts/*/fuse.log"):  # why the mount process failed
+            print(log.read_text()[-3000:], file=sys.stderr)
+        raise
     finally:
         fake.stop()
         shutil.rmtree(work, ignore_errors=True)
