@@ -171,7 +171,7 @@ async def run(size_mb: int) -> None:
             f"ratio {raw_list / mount_list:.2f}"
         )
     except BaseException:
-        for log in work.glob("mounts/*/fuse.log"):  # why the mount process failed
+        for log in work.glob("mounts/*/fuse.log"):  # noqa: ASYNC240 - why the mount failed
             print(log.read_text()[-3000:], file=sys.stderr)
         raise
     finally:

@@ -8,7 +8,6 @@ thread builds its own :class:`DriveApi`.
 from __future__ import annotations
 
 import io
-import json
 import os
 import socket
 import ssl
@@ -27,7 +26,7 @@ from googleapiclient.errors import HttpError
 from googleapiclient.http import MediaIoBaseDownload, build_http
 
 from ..core.errors import ColabError, NotFound
-from .media import MediaClient, MediaError, upload_url
+from .media import MediaClient, MediaError
 
 FOLDER = "application/vnd.google-apps.folder"
 #: Google Docs types and what they are exported as (mime type, file extension).
@@ -344,7 +343,9 @@ class DriveApi:
             except (MediaError, OSError) as error:
                 self.media().close()
                 failures += 1
-                media_error = error if isinstance(error, MediaError) else MediaError(None, str(error))
+                media_error = (
+                    error if isinstance(error, MediaError) else MediaError(None, str(error))
+                )
                 if not media_error.transient or failures >= ATTEMPTS:
                     raise media_error.as_colab_error(f"Downloading {file.name}") from None
                 backoff(failures)
@@ -374,31 +375,6 @@ class DriveApi:
                     raise friendly(error, f"Downloading {file.name}") from None
                 backoff(failures)
 
-    def _start_upload(
-        self, name: str, mime_type: str, parent_id: str | None, file_id: str | None, total: int
-    ) -> str:
-        """A resumable upload session (its URL) for a new file or new content of ``file_id``."""
-        query = urllib.parse.urlencode(
-            {"uploadType": "resumable", "supportsAllDrives": "true", "fields": FIELDS}
-        )
-        url = f"{upload_url(self.endpoint, file_id)}?{query}"
-        body = {} if file_id else {"name": name, "parents": [parent_id or "root"], "mimeType": mime_type}
-        headers = {
-            "Content-Type": "application/json; charset=UTF-8",
-            "X-Upload-Content-Type": mime_type,
-            "X-Upload-Content-Length": str(total),
-        }
-
-        def start() -> str:
-            response, content = self.http.request(
-                url, "PATCH" if file_id else "POST", body=json.dumps(body), headers=headers
-            )
-            if response.status != 200 or "location" not in response:
-                raise HttpError(response, content, uri=url)
-            return str(response["location"])
-
-        return str(self._retry(f"Uploading {name}", start))
-
     def upload(
         self,
         path: str,
@@ -407,17 +383,28 @@ class DriveApi:
         *,
         parent_id: str | None = None,
         file_id: str | None = None,
+        session: str | None = None,
         progress: Callable[[int], None] = lambda _: None,
         cancelled: Callable[[], bool] = lambda: False,
     ) -> DriveFile:
-        """Upload a local file as a new file in ``parent_id`` or new content of ``file_id``.
+        """Upload a local file as a new file in ``parent_id`` or new content of ``file_id``
+        (or finish ``session``, started while the file was being written).
 
-        One resumable session, its bytes sent in one request; after a failure Drive is asked
-        what it received (``bytes */TOTAL``) and the rest follows.
+        The bytes go in one request; after a failure Drive is asked what it received
+        (``bytes */TOTAL``) and the rest follows, so a retry never re-sends what arrived.
         """
         total = os.path.getsize(path)
-        session = self._start_upload(name, mime_type, parent_id, file_id, total)
-        client, session_path = self.media().for_url(session)
+        media = self.media()
+        ask_first = session is not None  # part of it went up while it was written
+        if session is None:
+            metadata = {} if file_id else {"name": name, "parents": [parent_id or "root"]}
+            if not file_id:
+                metadata["mimeType"] = mime_type
+            session = self._media_retry(
+                f"Uploading {name}",
+                lambda: media.start_upload(metadata, mime_type, file_id, total, FIELDS),
+            )
+        client, session_path = media.for_url(session)
         start, failures, meta = 0, 0, None
         with open(path, "rb") as source:
             while meta is None:
@@ -425,14 +412,15 @@ class DriveApi:
                     client.close()
                     raise Cancelled()
                 try:
-                    if failures:
+                    if failures or ask_first:
+                        ask_first = False
                         start, meta = client.upload_status(session_path, total)
                     if meta is None:
                         before = start
                         start, meta = client.upload_from(
-                            session_path, source, start, total, progress, cancelled
+                            session_path, source, start, total, total, progress, cancelled
                         )
-                        if meta is None and start <= before:
+                        if meta is None and start <= before and total > before:
                             raise MediaError(None, "Drive kept none of the bytes sent")
                         failures = 0
                 except MediaError as error:
@@ -444,6 +432,16 @@ class DriveApi:
                     backoff(failures)
         progress(total)
         return DriveFile.of(meta)
+
+    def _media_retry(self, what: str, call: Callable[[], Any]) -> Any:
+        for attempt in range(ATTEMPTS):
+            try:
+                return call()
+            except MediaError as error:
+                if not error.transient or attempt == ATTEMPTS - 1:
+                    raise error.as_colab_error(what) from None
+                backoff(attempt)
+        raise AssertionError("unreachable")
 
 
 def sniff_mime(name: str) -> str:

@@ -20,27 +20,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-
-def _prefer_libfuse3() -> None:
-    """libfuse 3 hands over reads of up to 1 MiB (libfuse 2: 128 KiB), so 8x fewer Python
-    callbacks per byte; mfusepy picks libfuse 2 first unless told otherwise."""
-    if "FUSE_LIBRARY_PATH" not in os.environ and "FUSE_LIBRARY_NAME" not in os.environ:
-        if ctypes.util.find_library("fuse3"):
-            os.environ["FUSE_LIBRARY_NAME"] = "fuse3"
-
-
-_prefer_libfuse3()
-
-import mfusepy  # noqa: E402 - after choosing the library it binds to
-from mfusepy import FuseOSError  # noqa: E402
+import mfusepy
+from mfusepy import FuseOSError
 
 from ..core.errors import ColabError, NotFound
-from .api import DriveApi, DriveFile
+from .api import DriveApi, DriveFile, sniff_mime
 from .media import MediaClient
 from .oauth import DriveConnector
 from .store import CredentialStore
 from .streams import ReadStream
-from .transfers import PendingUpload, StatusFile, Uploader
+from .transfers import EarlyUpload, PendingUpload, StatusFile, Uploader
 
 MY_DRIVE, SHARED = "MyDrive", "Shareddrives"
 #: Jupyter's atomic save copies a file to ``.~<name>`` first and deletes it afterwards: those
@@ -66,6 +55,7 @@ class Handle:
         self.cache: Path | None = None
         self.dirty = False
         self.local_only = False
+        self.early: EarlyUpload | None = None
         self.lock = threading.Lock()
 
 
@@ -304,6 +294,8 @@ class DriveFs(mfusepy.Operations):  # type: ignore[misc]
             if file.export is not None:
                 raise FuseOSError(errno.EROFS)
             self._start_cache(handle, None if fi.flags & os.O_TRUNC else file)
+            if fi.flags & os.O_TRUNC:
+                self._send_early(handle)
         elif file.export is not None:
             self._start_cache(handle, file)  # a Doc: its export, read from the cache
             fi.direct_io = 1  # its size is unknown until exported
@@ -335,8 +327,25 @@ class DriveFs(mfusepy.Operations):  # type: ignore[misc]
         handle = Handle(path, file, parent, name)
         self._start_cache(handle, None)
         handle.dirty = True
+        self._send_early(handle)
         fi.fh = self._new_fh(handle)
         return 0
+
+    def _send_early(self, handle: Handle) -> None:
+        """A file written from empty: send it while it is written (see EarlyUpload)."""
+        assert handle.cache is not None
+        metadata = (
+            {}
+            if handle.file
+            else {
+                "name": handle.name,
+                "parents": [handle.parent_id],
+                "mimeType": sniff_mime(handle.name),
+            }
+        )
+        handle.early = EarlyUpload(
+            self.media, handle.cache, metadata, handle.file.id if handle.file else None
+        )
 
     def read(self, path: str, size: int, offset: int, fi: Any) -> bytes:
         buffer = ctypes.create_string_buffer(size)
@@ -356,12 +365,20 @@ class DriveFs(mfusepy.Operations):  # type: ignore[misc]
         return _pread_into(handle.cache_fd, address, size, offset)
 
     def write(self, path: str, data: bytes, offset: int, fi: Any) -> int:
+        buffer = ctypes.create_string_buffer(data, len(data))
+        return self.write_from(path, ctypes.addressof(buffer), len(data), offset, fi)
+
+    def write_from(self, path: str, address: int, size: int, offset: int, fi: Any) -> int:
+        """``write`` without building a bytes object: straight from libfuse's buffer."""
         handle = self.handles[fi.fh]
         if handle.cache_fd is None:
             raise FuseOSError(errno.EBADF)
         with handle.lock:
             handle.dirty = True
-            return os.pwrite(handle.cache_fd, data, offset)
+            written = _pwrite_from(handle.cache_fd, address, size, offset)
+            if handle.early is not None:
+                handle.early.wrote(offset, written)
+            return written
 
     def truncate(self, path: str, length: int, fh: Any = None) -> int:
         self._writable()
@@ -372,6 +389,8 @@ class DriveFs(mfusepy.Operations):  # type: ignore[misc]
         if handle is not None and handle.cache_fd is not None:
             os.ftruncate(handle.cache_fd, length)
             handle.dirty = True
+            if handle.early is not None:
+                handle.early.truncated(length)
             return 0
         # truncate(2) on a closed file: rewrite it through a cache file now.
         file, parent, name = self._lookup(path)
@@ -424,6 +443,7 @@ class DriveFs(mfusepy.Operations):  # type: ignore[misc]
                 file_id=handle.file.id if handle.file else None,
                 size=local.st_size,
                 mtime=local.st_mtime,
+                early=handle.early,
             )
         )
 
@@ -519,16 +539,13 @@ class DriveFs(mfusepy.Operations):  # type: ignore[misc]
             # Let the kernel read ahead further: fewer, larger reads reach this process.
             conn_info.max_readahead = READ_AHEAD_KIB * 1024
         # The mount answers only once init returns: raise the kernel's cap from another thread.
-        threading.Thread(
-            target=self._announce_mounted, name="drive-mounted", daemon=True
-        ).start()
+        threading.Thread(target=self._announce_mounted, name="drive-mounted", daemon=True).start()
 
     def _announce_mounted(self) -> None:
         raise_read_ahead(self.config["mountpoint"], READ_AHEAD_KIB)
         self.status.update(state="mounted")
 
     def destroy(self, path: str) -> None:
-        sys.stderr.write(f"STATS {STATS}\n")
         self.status.update(state="flushing")
         self.uploader.drain()
         for local_file in self.local_files.values():
@@ -541,6 +558,20 @@ _libc.pread.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_size_t, ctypes.c
 _libc.pread.restype = ctypes.c_ssize_t
 
 
+_libc.pwrite.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int64]
+_libc.pwrite.restype = ctypes.c_ssize_t
+
+
+def _pwrite_from(fd: int, address: int, size: int, offset: int) -> int:
+    done = 0
+    while done < size:
+        got = int(_libc.pwrite(fd, address + done, size - done, offset + done))
+        if got < 0:
+            raise FuseOSError(ctypes.get_errno())
+        done += got
+    return done
+
+
 def _pread_into(fd: int, address: int, size: int, offset: int) -> int:
     got = int(_libc.pread(fd, address, size, offset))
     if got < 0:
@@ -548,23 +579,18 @@ def _pread_into(fd: int, address: int, size: int, offset: int) -> int:
     return got
 
 
-STATS: dict = {}
-
-
 class DriveFuse(mfusepy.FUSE):  # type: ignore[misc]
     """mfusepy's FUSE, with reads copied into libfuse's buffer without an extra bytes copy."""
 
     def read(self, path: bytes | None, buf: Any, size: int, offset: int, fip: Any) -> int:
-        import time as _t
         address = ctypes.cast(buf, ctypes.c_void_p).value or 0
-        _s = STATS.setdefault(size, [0, 0.0]); _s[0] += 1; _t0 = _t.perf_counter()
-        try:
-            name = "" if path is None else path.decode(self.encoding, self.errors)
-            return int(self.operations.read_into(name, address, size, offset, fip.contents))
-        finally:
-            _s[1] += _t.perf_counter() - _t0
         name = "" if path is None else path.decode(self.encoding, self.errors)
         return int(self.operations.read_into(name, address, size, offset, fip.contents))
+
+    def write(self, path: bytes | None, buf: Any, size: int, offset: int, fip: Any) -> int:
+        address = ctypes.cast(buf, ctypes.c_void_p).value or 0
+        name = "" if path is None else path.decode(self.encoding, self.errors)
+        return int(self.operations.write_from(name, address, size, offset, fip.contents))
 
 
 def raise_read_ahead(mountpoint: str, kib: int) -> None:

@@ -84,7 +84,7 @@ class MediaClient:
         headers = dict(extra)
         # Refreshes an expired token first (and the store keeps the new one: see oauth.py).
         scheme = "https" if self.secure else "http"
-        self.credentials.before_request(
+        self.credentials.before_request(  # type: ignore[no-untyped-call]
             self._refresher, method, f"{scheme}://{self.netloc}{url}", headers
         )
         return headers
@@ -108,7 +108,7 @@ class MediaClient:
                 raise MediaError(None, f"{type(error).__name__}: {error}") from None
             if response.status == 401 and attempt == 0:
                 response.read()
-                self.credentials.refresh(self._refresher)
+                self.credentials.refresh(self._refresher)  # type: ignore[no-untyped-call]
                 continue
             return response
         raise AssertionError("unreachable")
@@ -136,11 +136,39 @@ class MediaClient:
         return response
 
     # --- uploads -------------------------------------------------------------------------------
-    def upload_status(self, session: str, total: int) -> tuple[int, dict[str, Any] | None]:
-        """(bytes Drive has, the file's metadata once the upload is complete)."""
-        response = self._send(
-            "PUT", session, {"Content-Range": f"bytes */{total}", "Content-Length": "0"}, None
+    def start_upload(
+        self,
+        metadata: dict[str, Any],
+        mime_type: str,
+        file_id: str | None,
+        total: int | None,
+        fields: str,
+    ) -> str:
+        """A resumable upload session for a new file (``metadata`` with name and parents) or new
+        content of ``file_id``; ``total`` may be unknown while the file is still being written."""
+        query = urllib.parse.urlencode(
+            {"uploadType": "resumable", "supportsAllDrives": "true", "fields": fields}
         )
+        path = f"{upload_path(file_id)}?{query}"
+        body = json.dumps(metadata).encode()
+        headers = {
+            "Content-Type": "application/json; charset=UTF-8",
+            "Content-Length": str(len(body)),
+            "X-Upload-Content-Type": mime_type,
+        }
+        if total is not None:
+            headers["X-Upload-Content-Length"] = str(total)
+        response = self._send("PATCH" if file_id else "POST", path, headers, lambda c: c.send(body))
+        location = response.getheader("Location")
+        if response.status != 200 or not location:
+            raise self._fail(response)
+        response.read()
+        return location
+
+    def upload_status(self, session: str, total: int | None) -> tuple[int, dict[str, Any] | None]:
+        """(bytes Drive has, the file's metadata once the upload is complete)."""
+        headers = {"Content-Range": f"bytes */{'*' if total is None else total}"}
+        response = self._send("PUT", session, dict(headers, **{"Content-Length": "0"}), None)
         return self._upload_answer(response)
 
     def upload_from(
@@ -148,15 +176,19 @@ class MediaClient:
         session: str,
         source: IO[bytes],
         start: int,
-        total: int,
-        progress: Callable[[int], None],
-        cancelled: Callable[[], bool],
+        stop: int,
+        total: int | None,
+        progress: Callable[[int], None] = lambda _: None,
+        cancelled: Callable[[], bool] = lambda: False,
     ) -> tuple[int, dict[str, Any] | None]:
-        """Send ``source[start:total]`` in one request; returns what :meth:`upload_status` does."""
-        length = total - start
+        """Send ``source[start:stop]`` in one request, of ``total`` bytes in all (None: not known
+        yet, so ``stop - start`` must be a multiple of 256 KiB); returns what
+        :meth:`upload_status` does."""
+        length = stop - start
+        size = "*" if total is None else str(total)
         headers = {
             "Content-Length": str(length),
-            "Content-Range": f"bytes {start}-{total - 1}/{total}" if length else f"bytes */{total}",
+            "Content-Range": f"bytes {start}-{stop - 1}/{size}" if length else f"bytes */{size}",
         }
 
         def body(connection: Any) -> None:
@@ -183,11 +215,10 @@ class MediaClient:
         raise self._fail(response)
 
 
-def upload_url(endpoint: str, file_id: str | None) -> str:
-    """Where resumable upload sessions start: the API host's ``/upload/drive/v3/files``."""
-    parts = urllib.parse.urlsplit(endpoint)
-    path = "/upload/drive/v3/files" + (f"/{urllib.parse.quote(file_id)}" if file_id else "")
-    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+def upload_path(file_id: str | None) -> str:
+    """Where resumable upload sessions start on the API host (as google-api-python-client
+    computes it: the endpoint's host, ``/upload/drive/v3/files``)."""
+    return "/upload/drive/v3/files" + (f"/{urllib.parse.quote(file_id)}" if file_id else "")
 
 
 def file_size(source: IO[bytes]) -> int:

@@ -14,6 +14,7 @@ import http.client
 import threading
 from collections import deque
 from collections.abc import Callable
+
 from ..core.errors import ColabError
 from .api import ATTEMPTS, backoff
 from .media import MediaClient, MediaError
