@@ -47,7 +47,12 @@ class ReadStream:
     ) -> None:
         self.media, self.file_id, self.size = media, file_id, size
         self.read_ahead = max(read_ahead, MIN_AHEAD)
-        self.cond = threading.Condition()
+        # One lock, two waits: readers for bytes to arrive, the fetcher for room ahead. Each
+        # side wakes the other only when it is waiting (fewer thread switches per MiB).
+        lock = threading.Lock()
+        self.cond = threading.Condition(lock)
+        self.room = threading.Condition(lock)
+        self.fetchers_waiting = 0  # the current fetcher, and stale ones about to exit
         self.blocks: deque[_Block] = deque()
         self.spare: list[_Block] = []
         self.base = self.end = self.pos = 0  # first buffered byte, after the last, reader's mark
@@ -77,19 +82,23 @@ class ReadStream:
                 if self.end >= stop:
                     copied = self._copy(address, offset, stop)
                     self._drop_behind()
-                    self.cond.notify_all()
+                    self._make_room()
                     return copied
                 if self.error is not None:
                     error, self.error = self.error, None
                     self.running = False
                     raise error
-                self.cond.notify_all()
+                self._make_room()
                 self.waiting += 1
                 try:
                     self.cond.wait()
                 finally:
                     self.waiting -= 1
         return self._read_direct(address, min(offset + size, self.size) - offset, offset)
+
+    def _make_room(self) -> None:
+        if self.fetchers_waiting and self.end - self.pos < self.ahead:
+            self.room.notify_all()
 
     def _read_direct(self, address: int, size: int, offset: int) -> int:
         """One ranged request for a read far from where the stream is."""
@@ -156,6 +165,7 @@ class ReadStream:
         self.ahead = MIN_AHEAD
         self.error = None
         self.running = True
+        self.room.notify_all()  # a stale fetcher waiting for room: time to go
         generation = self.generation
         threading.Thread(
             target=self._fetch, args=(generation,), name="drive-read", daemon=True
@@ -169,13 +179,18 @@ class ReadStream:
             self.blocks.clear()
             self.spare.clear()
             self.cond.notify_all()
+            self.room.notify_all()
 
     # --- the fetcher's side (one thread per generation) -----------------------------------------
     def _wanted(self, generation: int) -> bool:
         """Wait until there is room ahead of the reader; False once this fetcher is stale."""
         with self.cond:
             while generation == self.generation and self.end - self.pos >= self.ahead:
-                self.cond.wait()
+                self.fetchers_waiting += 1
+                try:
+                    self.room.wait()
+                finally:
+                    self.fetchers_waiting -= 1
             return generation == self.generation and self.end < self.size
 
     def _fetch(self, generation: int) -> None:
@@ -241,7 +256,8 @@ class ReadStream:
                 if length:
                     self.blocks.append(block)
                     self.end += length
-                    self.cond.notify_all()
+                    if self.waiting:
+                        self.cond.notify_all()
             added += length
             if length < want:  # the connection ended early
                 raise MediaError(None, "the download ended early")
