@@ -43,7 +43,7 @@ class EarlyUpload:
         self.cond = threading.Condition()
         self.written = self.sent = self.sending_to = 0
         self.session: str | None = None
-        self.broken = self.closed = False
+        self.broken = self.closed = self.sender_waiting = False
         self.thread: threading.Thread | None = None
 
     def wrote(self, offset: int, length: int) -> None:
@@ -56,7 +56,8 @@ class EarlyUpload:
             if self.thread is None and self.written >= EARLY_PIECE:
                 self.thread = threading.Thread(target=self._run, name="drive-early", daemon=True)
                 self.thread.start()
-            self.cond.notify_all()
+            if self.sender_waiting and (self.broken or self.written - self.sent >= EARLY_PIECE):
+                self.cond.notify_all()  # not on every write: a thread switch costs more
 
     def truncated(self, length: int) -> None:
         with self.cond:
@@ -76,7 +77,11 @@ class EarlyUpload:
     def _next_piece(self) -> tuple[int, int] | None:
         with self.cond:
             while not (self.closed or self.broken) and self.written - self.sent < EARLY_PIECE:
-                self.cond.wait()
+                self.sender_waiting = True
+                try:
+                    self.cond.wait()
+                finally:
+                    self.sender_waiting = False
             if self.closed or self.broken:
                 return None
             self.sending_to = self.sent + EARLY_PIECE
