@@ -10,10 +10,12 @@ carry the same OAuth bearer token as the API calls (refreshed by google-auth whe
 
 from __future__ import annotations
 
+import base64
 import http.client
 import json
 import os
 import urllib.parse
+import urllib.request
 from collections.abc import Callable
 from typing import IO, Any
 
@@ -72,7 +74,13 @@ class MediaClient:
     def _connection(self) -> http.client.HTTPConnection:
         if self.connection is None:
             kind = http.client.HTTPSConnection if self.secure else http.client.HTTPConnection
-            self.connection = kind(self.netloc, timeout=self.timeout, blocksize=1 << 20)
+            proxy = https_proxy(self.netloc) if self.secure else None
+            if proxy is None:
+                self.connection = kind(self.netloc, timeout=self.timeout, blocksize=1 << 20)
+            else:  # HTTPS_PROXY, as httplib2 honours it for the API calls: a CONNECT tunnel
+                address, headers = proxy
+                self.connection = kind(address, timeout=self.timeout, blocksize=1 << 20)
+                self.connection.set_tunnel(self.netloc, headers=headers)
         return self.connection
 
     def close(self) -> None:
@@ -213,6 +221,21 @@ class MediaClient:
             received = response.getheader("Range")  # "bytes=0-N", absent when nothing arrived
             return (int(received.rsplit("-", 1)[1]) + 1 if received else 0), None
         raise self._fail(response)
+
+
+def https_proxy(netloc: str) -> tuple[str, dict[str, str]] | None:
+    """The proxy (host:port, CONNECT headers) the environment sets for ``netloc``, if any."""
+    host = urllib.parse.urlsplit(f"//{netloc}").hostname or netloc
+    proxy = urllib.request.getproxies().get("https")
+    if not proxy or urllib.request.proxy_bypass(host):
+        return None
+    parts = urllib.parse.urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+    headers = {}
+    if parts.username:
+        credentials = f"{urllib.parse.unquote(parts.username)}:"
+        credentials += urllib.parse.unquote(parts.password or "")
+        headers["Proxy-Authorization"] = "Basic " + base64.b64encode(credentials.encode()).decode()
+    return f"{parts.hostname}:{parts.port or 80}", headers
 
 
 def upload_path(file_id: str | None) -> str:
