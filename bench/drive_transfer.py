@@ -86,7 +86,7 @@ def memory_fs(mountpoint: str, size: int) -> None:
 
     import mfusepy
 
-    from colab_ext.drive.fusefs import READ_AHEAD_KIB, DriveFuse, raise_read_ahead
+    from colab_ext.drive.fusebind import READ_AHEAD_KIB, DriveFuse, raise_read_ahead
 
     block = ctypes.create_string_buffer(1 << 20)
 

@@ -25,6 +25,7 @@ from mfusepy import FuseOSError
 
 from ..core.errors import ColabError, NotFound
 from .api import DriveApi, DriveFile, sniff_mime
+from .fusebind import READ_AHEAD_KIB, DriveFuse, pread_into, pwrite_from, raise_read_ahead
 from .media import MediaClient
 from .oauth import DriveConnector
 from .store import CredentialStore
@@ -35,8 +36,6 @@ MY_DRIVE, SHARED = "MyDrive", "Shareddrives"
 #: Jupyter's atomic save copies a file to ``.~<name>`` first and deletes it afterwards: those
 #: copies stay in the mount's cache and never go to Drive (no extra upload, no trash per save).
 LOCAL_ONLY_PREFIX = ".~"
-#: The kernel's read-ahead on the mount: with libfuse 3, reads reach us 1 MiB at a time.
-READ_AHEAD_KIB = 4096
 
 
 def _mtime(file: DriveFile | None) -> float:
@@ -362,7 +361,7 @@ class DriveFs(mfusepy.Operations):  # type: ignore[misc]
                 sys.stderr.write(f"colab-drive: read of {path} failed: {error.message}\n")
                 raise FuseOSError(errno.EIO) from None
         assert handle.cache_fd is not None
-        return _pread_into(handle.cache_fd, address, size, offset)
+        return pread_into(handle.cache_fd, address, size, offset)
 
     def write(self, path: str, data: bytes, offset: int, fi: Any) -> int:
         buffer = ctypes.create_string_buffer(data, len(data))
@@ -375,7 +374,7 @@ class DriveFs(mfusepy.Operations):  # type: ignore[misc]
             raise FuseOSError(errno.EBADF)
         with handle.lock:
             handle.dirty = True
-            written = _pwrite_from(handle.cache_fd, address, size, offset)
+            written = pwrite_from(handle.cache_fd, address, size, offset)
             if handle.early is not None:
                 handle.early.wrote(offset, written)
             return written
@@ -551,57 +550,6 @@ class DriveFs(mfusepy.Operations):  # type: ignore[misc]
         for local_file in self.local_files.values():
             local_file.unlink(missing_ok=True)
         self.status.update(state="unmounted")
-
-
-_libc = ctypes.CDLL(None, use_errno=True)
-_libc.pread.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int64]
-_libc.pread.restype = ctypes.c_ssize_t
-
-
-_libc.pwrite.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int64]
-_libc.pwrite.restype = ctypes.c_ssize_t
-
-
-def _pwrite_from(fd: int, address: int, size: int, offset: int) -> int:
-    done = 0
-    while done < size:
-        got = int(_libc.pwrite(fd, address + done, size - done, offset + done))
-        if got < 0:
-            raise FuseOSError(ctypes.get_errno())
-        done += got
-    return done
-
-
-def _pread_into(fd: int, address: int, size: int, offset: int) -> int:
-    got = int(_libc.pread(fd, address, size, offset))
-    if got < 0:
-        raise FuseOSError(ctypes.get_errno())
-    return got
-
-
-class DriveFuse(mfusepy.FUSE):  # type: ignore[misc]
-    """mfusepy's FUSE, with reads copied into libfuse's buffer without an extra bytes copy."""
-
-    def read(self, path: bytes | None, buf: Any, size: int, offset: int, fip: Any) -> int:
-        address = ctypes.cast(buf, ctypes.c_void_p).value or 0
-        name = "" if path is None else path.decode(self.encoding, self.errors)
-        return int(self.operations.read_into(name, address, size, offset, fip.contents))
-
-    def write(self, path: bytes | None, buf: Any, size: int, offset: int, fip: Any) -> int:
-        address = ctypes.cast(buf, ctypes.c_void_p).value or 0
-        name = "" if path is None else path.decode(self.encoding, self.errors)
-        return int(self.operations.write_from(name, address, size, offset, fip.contents))
-
-
-def raise_read_ahead(mountpoint: str, kib: int) -> None:
-    """Let the kernel read ahead ``kib`` on this mount (its default is 128 KiB, which caps each
-    read handed to the filesystem at 128 KiB). Best effort: needs root and a writable /sys."""
-    try:
-        device = os.stat(mountpoint).st_dev
-        knob = Path(f"/sys/class/bdi/{os.major(device)}:{os.minor(device)}/read_ahead_kb")
-        knob.write_text(str(kib))
-    except OSError:
-        pass
 
 
 def main(argv: list[str]) -> int:
