@@ -395,7 +395,9 @@ class DriveApi:
         """
         total = os.path.getsize(path)
         media = self.media()
-        ask_first = session is not None  # part of it went up while it was written
+        start, failures, meta = 0, 0, None
+        if session is not None:  # part of it went up while it was written: what arrived?
+            start, meta, failures, session = self._resume(media, session, total)
         if session is None:
             metadata = {} if file_id else {"name": name, "parents": [parent_id or "root"]}
             if not file_id:
@@ -405,15 +407,13 @@ class DriveApi:
                 lambda: media.start_upload(metadata, mime_type, file_id, total, FIELDS),
             )
         client, session_path = media.for_url(session)
-        start, failures, meta = 0, 0, None
         with open(path, "rb") as source:
             while meta is None:
                 if cancelled():
                     client.close()
                     raise Cancelled()
                 try:
-                    if failures or ask_first:
-                        ask_first = False
+                    if failures:
                         start, meta = client.upload_status(session_path, total)
                     if meta is None:
                         before = start
@@ -432,6 +432,19 @@ class DriveApi:
                     backoff(failures)
         progress(total)
         return DriveFile.of(meta)
+
+    @staticmethod
+    def _resume(
+        media: MediaClient, session: str, total: int
+    ) -> tuple[int, dict[str, Any] | None, int, str | None]:
+        """(bytes Drive has, the file if that was all, failures so far, the session or None
+        when Drive no longer knows it, so that the file goes up whole in a new one)."""
+        client, session_path = media.for_url(session)
+        try:
+            start, meta = client.upload_status(session_path, total)
+        except MediaError as error:
+            return 0, None, 1, session if error.transient else None
+        return start, meta, 0, session
 
     def _media_retry(self, what: str, call: Callable[[], Any]) -> Any:
         for attempt in range(ATTEMPTS):
