@@ -8,6 +8,7 @@ thread builds its own :class:`DriveApi`.
 from __future__ import annotations
 
 import io
+import os
 import socket
 import ssl
 import time
@@ -22,9 +23,10 @@ from google.auth.exceptions import RefreshError, TransportError
 from google_auth_httplib2 import AuthorizedHttp
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
-from googleapiclient.http import MediaFileUpload, MediaIoBaseDownload, build_http
+from googleapiclient.http import MediaIoBaseDownload, build_http
 
 from ..core.errors import ColabError, NotFound
+from .media import MediaClient, MediaError
 
 FOLDER = "application/vnd.google-apps.folder"
 #: Google Docs types and what they are exported as (mime type, file extension).
@@ -157,6 +159,8 @@ class DriveApi:
         http = build_http()  # 308 is not a redirect for resumable uploads
         http.timeout = timeout
         self.http = _PlainHttpTransport(credentials, http, parsed.netloc)
+        self.credentials, self.timeout = credentials, timeout
+        self._media: MediaClient | None = None
         self.service = build(
             "drive",
             "v3",
@@ -165,6 +169,12 @@ class DriveApi:
             static_discovery=True,
             client_options={"api_endpoint": self.endpoint},
         )
+
+    def media(self) -> MediaClient:
+        """The raw-bytes connection of this thread (see media.py)."""
+        if self._media is None:
+            self._media = MediaClient(self.credentials, self.endpoint, self.timeout)
+        return self._media
 
     def _retry(self, what: str, call: Callable[[], Any]) -> Any:
         for attempt in range(ATTEMPTS):
@@ -302,21 +312,6 @@ class DriveApi:
         )
 
     # --- content -------------------------------------------------------------------------------
-    def read_range(self, file_id: str, start: int, length: int) -> bytes:
-        """Bytes ``[start, start+length)`` of a file (fewer at its end)."""
-        url = f"{self.endpoint}files/{urllib.parse.quote(file_id)}?alt=media&supportsAllDrives=true"
-        headers = {"Range": f"bytes={start}-{start + length - 1}"}
-
-        def fetch() -> bytes:
-            response, content = self.http.request(url, "GET", headers=headers)
-            if response.status == 416:
-                return b""
-            if response.status not in (200, 206):
-                raise HttpError(response, content, uri=url)
-            return bytes(content if response.status == 206 else content[start : start + length])
-
-        return bytes(self._retry("Reading from Drive", fetch))
-
     def download(
         self,
         file: DriveFile,
@@ -326,9 +321,45 @@ class DriveApi:
     ) -> None:
         """Stream a file (or a Doc's export) into ``out``, resuming after transient failures."""
         if file.export:
-            request = self.service.files().export_media(fileId=file.id, mimeType=file.export[0])
-        else:
-            request = self.service.files().get_media(fileId=file.id, supportsAllDrives=True)
+            return self._export(file, out, progress, cancelled)
+        size, done, failures = file.size or 0, 0, 0
+        block = bytearray(1 << 20)
+        while done < size:
+            try:
+                response = self.media().open_range(file.id, done, size)
+                while done < size and response is not None:
+                    if cancelled():
+                        self.media().close()
+                        raise Cancelled()
+                    got = response.readinto(block)
+                    if not got:
+                        raise MediaError(None, "the download ended early")
+                    out.write(memoryview(block)[:got])
+                    done += got
+                    failures = 0
+                    progress(done)
+                if response is None:
+                    return  # shorter than its listing said
+            except (MediaError, OSError) as error:
+                self.media().close()
+                failures += 1
+                media_error = (
+                    error if isinstance(error, MediaError) else MediaError(None, str(error))
+                )
+                if not media_error.transient or failures >= ATTEMPTS:
+                    raise media_error.as_colab_error(f"Downloading {file.name}") from None
+                backoff(failures)
+        return None
+
+    def _export(
+        self,
+        file: DriveFile,
+        out: IO[bytes],
+        progress: Callable[[int], None],
+        cancelled: Callable[[], bool],
+    ) -> None:
+        assert file.export is not None
+        request = self.service.files().export_media(fileId=file.id, mimeType=file.export[0])
         downloader = MediaIoBaseDownload(out, request, chunksize=CHUNK)
         done, failures = False, 0
         while not done:
@@ -352,41 +383,78 @@ class DriveApi:
         *,
         parent_id: str | None = None,
         file_id: str | None = None,
+        session: str | None = None,
         progress: Callable[[int], None] = lambda _: None,
         cancelled: Callable[[], bool] = lambda: False,
     ) -> DriveFile:
-        """Upload a local file as a new file in ``parent_id`` or new content of ``file_id``.
+        """Upload a local file as a new file in ``parent_id`` or new content of ``file_id``
+        (or finish ``session``, started while the file was being written).
 
-        The client's own chunk retry can hang after a failed chunk, so retries are ours:
-        after a failure ``next_chunk`` asks Drive for the received range and resumes from there.
+        The bytes go in one request; after a failure Drive is asked what it received
+        (``bytes */TOTAL``) and the rest follows, so a retry never re-sends what arrived.
         """
-        media = MediaFileUpload(path, mimetype=mime_type, chunksize=CHUNK, resumable=True)
-        files = self.service.files()
-        if file_id:
-            request = files.update(
-                fileId=file_id, media_body=media, fields=FIELDS, supportsAllDrives=True
+        total = os.path.getsize(path)
+        media = self.media()
+        start, failures, meta = 0, 0, None
+        if session is not None:  # part of it went up while it was written: what arrived?
+            start, meta, failures, session = self._resume(media, session, total)
+        if session is None:
+            metadata = {} if file_id else {"name": name, "parents": [parent_id or "root"]}
+            if not file_id:
+                metadata["mimeType"] = mime_type
+            session = self._media_retry(
+                f"Uploading {name}",
+                lambda: media.start_upload(metadata, mime_type, file_id, total, FIELDS),
             )
-        else:
-            body = {"name": name, "parents": [parent_id or "root"]}
-            request = files.create(
-                body=body, media_body=media, fields=FIELDS, supportsAllDrives=True
-            )
-        response, failures = None, 0
-        while response is None:
-            if cancelled():
-                raise Cancelled()
+        client, session_path = media.for_url(session)
+        with open(path, "rb") as source:
+            while meta is None:
+                if cancelled():
+                    client.close()
+                    raise Cancelled()
+                try:
+                    if failures:
+                        start, meta = client.upload_status(session_path, total)
+                    if meta is None:
+                        before = start
+                        start, meta = client.upload_from(
+                            session_path, source, start, total, total, progress, cancelled
+                        )
+                        if meta is None and start <= before and total > before:
+                            raise MediaError(None, "Drive kept none of the bytes sent")
+                        failures = 0
+                except MediaError as error:
+                    if cancelled():
+                        raise Cancelled() from None
+                    failures += 1
+                    if not error.transient or failures >= ATTEMPTS:
+                        raise error.as_colab_error(f"Uploading {name}") from None
+                    backoff(failures)
+        progress(total)
+        return DriveFile.of(meta)
+
+    @staticmethod
+    def _resume(
+        media: MediaClient, session: str, total: int
+    ) -> tuple[int, dict[str, Any] | None, int, str | None]:
+        """(bytes Drive has, the file if that was all, failures so far, the session or None
+        when Drive no longer knows it, so that the file goes up whole in a new one)."""
+        client, session_path = media.for_url(session)
+        try:
+            start, meta = client.upload_status(session_path, total)
+        except MediaError as error:
+            return 0, None, 1, session if error.transient else None
+        return start, meta, 0, session
+
+    def _media_retry(self, what: str, call: Callable[[], Any]) -> Any:
+        for attempt in range(ATTEMPTS):
             try:
-                status, response = request.next_chunk(num_retries=0)
-                failures = 0
-                if status is not None:
-                    progress(int(status.resumable_progress))
-            except Exception as error:
-                failures += 1
-                if not is_transient(error) or failures >= ATTEMPTS:
-                    raise friendly(error, f"Uploading {name}") from None
-                backoff(failures)
-        progress(media.size())
-        return DriveFile.of(response)
+                return call()
+            except MediaError as error:
+                if not error.transient or attempt == ATTEMPTS - 1:
+                    raise error.as_colab_error(what) from None
+                backoff(attempt)
+        raise AssertionError("unreachable")
 
 
 def sniff_mime(name: str) -> str:

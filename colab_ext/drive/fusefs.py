@@ -7,6 +7,8 @@ Deleting moves to Drive's trash. A slow Drive stalls only this process, never Ju
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import errno
 import json
 import os
@@ -14,7 +16,6 @@ import stat
 import sys
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -23,10 +24,13 @@ import mfusepy
 from mfusepy import FuseOSError
 
 from ..core.errors import ColabError, NotFound
-from .api import DriveApi, DriveFile
+from .api import DriveApi, DriveFile, sniff_mime
+from .fusebind import READ_AHEAD_KIB, DriveFuse, pread_into, pwrite_from, raise_read_ahead
+from .media import MediaClient
 from .oauth import DriveConnector
 from .store import CredentialStore
-from .transfers import PendingUpload, ReadStream, StatusFile, Uploader
+from .streams import ReadStream
+from .transfers import EarlyUpload, PendingUpload, StatusFile, Uploader
 
 MY_DRIVE, SHARED = "MyDrive", "Shareddrives"
 #: Jupyter's atomic save copies a file to ``.~<name>`` first and deletes it afterwards: those
@@ -50,6 +54,7 @@ class Handle:
         self.cache: Path | None = None
         self.dirty = False
         self.local_only = False
+        self.early: EarlyUpload | None = None
         self.lock = threading.Lock()
 
 
@@ -78,7 +83,6 @@ class DriveFs(mfusepy.Operations):  # type: ignore[misc]
         self.handles: dict[int, Handle] = {}
         self.next_fh = 1
         self.fh_lock = threading.Lock()
-        self.prefetcher = ThreadPoolExecutor(4, thread_name_prefix="drive-read-ahead")
         self.status = StatusFile(Path(config["status_file"]))
         self.uploader = Uploader(self.api, self.status, self._uploaded)
         self.shared: tuple[float, dict[str, str]] = (0.0, {})
@@ -93,6 +97,10 @@ class DriveFs(mfusepy.Operations):  # type: ignore[misc]
             api = DriveApi(self.credentials, self.config["endpoint"], self.config["timeout"])
             self.local.api = api
         return api
+
+    def media(self) -> MediaClient:
+        """A connection for raw bytes (cheap: no API client is built for it)."""
+        return MediaClient(self.credentials, self.config["endpoint"], self.config["timeout"])
 
     # --- names to Drive files ------------------------------------------------------------------
     def _children(self, folder_id: str, drive_id: str | None = None) -> dict[str, DriveFile]:
@@ -285,13 +293,13 @@ class DriveFs(mfusepy.Operations):  # type: ignore[misc]
             if file.export is not None:
                 raise FuseOSError(errno.EROFS)
             self._start_cache(handle, None if fi.flags & os.O_TRUNC else file)
+            if fi.flags & os.O_TRUNC:
+                self._send_early(handle)
         elif file.export is not None:
             self._start_cache(handle, file)  # a Doc: its export, read from the cache
             fi.direct_io = 1  # its size is unknown until exported
         else:
-            handle.stream = ReadStream(
-                self.api, file.id, file.size or 0, self.read_ahead, self.prefetcher
-            )
+            handle.stream = ReadStream(self.media, file.id, file.size or 0, self.read_ahead)
         fi.fh = self._new_fh(handle)
         return 0
 
@@ -318,27 +326,58 @@ class DriveFs(mfusepy.Operations):  # type: ignore[misc]
         handle = Handle(path, file, parent, name)
         self._start_cache(handle, None)
         handle.dirty = True
+        self._send_early(handle)
         fi.fh = self._new_fh(handle)
         return 0
 
+    def _send_early(self, handle: Handle) -> None:
+        """A file written from empty: send it while it is written (see EarlyUpload)."""
+        assert handle.cache is not None
+        metadata = (
+            {}
+            if handle.file
+            else {
+                "name": handle.name,
+                "parents": [handle.parent_id],
+                "mimeType": sniff_mime(handle.name),
+            }
+        )
+        handle.early = EarlyUpload(
+            self.media, handle.cache, metadata, handle.file.id if handle.file else None
+        )
+
     def read(self, path: str, size: int, offset: int, fi: Any) -> bytes:
+        buffer = ctypes.create_string_buffer(size)
+        count = self.read_into(path, ctypes.addressof(buffer), size, offset, fi)
+        return buffer.raw[:count]
+
+    def read_into(self, path: str, address: int, size: int, offset: int, fi: Any) -> int:
+        """``read`` without building a bytes object: copies straight into libfuse's buffer."""
         handle = self.handles[fi.fh]
         if handle.stream is not None:
             try:
-                return handle.stream.read(size, offset)
+                return handle.stream.read_into(address, size, offset)
             except ColabError as error:
                 sys.stderr.write(f"colab-drive: read of {path} failed: {error.message}\n")
                 raise FuseOSError(errno.EIO) from None
         assert handle.cache_fd is not None
-        return os.pread(handle.cache_fd, size, offset)
+        return pread_into(handle.cache_fd, address, size, offset)
 
     def write(self, path: str, data: bytes, offset: int, fi: Any) -> int:
+        buffer = ctypes.create_string_buffer(data, len(data))
+        return self.write_from(path, ctypes.addressof(buffer), len(data), offset, fi)
+
+    def write_from(self, path: str, address: int, size: int, offset: int, fi: Any) -> int:
+        """``write`` without building a bytes object: straight from libfuse's buffer."""
         handle = self.handles[fi.fh]
         if handle.cache_fd is None:
             raise FuseOSError(errno.EBADF)
         with handle.lock:
             handle.dirty = True
-            return os.pwrite(handle.cache_fd, data, offset)
+            written = pwrite_from(handle.cache_fd, address, size, offset)
+            if handle.early is not None:
+                handle.early.wrote(offset, written)
+            return written
 
     def truncate(self, path: str, length: int, fh: Any = None) -> int:
         self._writable()
@@ -349,6 +388,8 @@ class DriveFs(mfusepy.Operations):  # type: ignore[misc]
         if handle is not None and handle.cache_fd is not None:
             os.ftruncate(handle.cache_fd, length)
             handle.dirty = True
+            if handle.early is not None:
+                handle.early.truncated(length)
             return 0
         # truncate(2) on a closed file: rewrite it through a cache file now.
         file, parent, name = self._lookup(path)
@@ -377,6 +418,8 @@ class DriveFs(mfusepy.Operations):  # type: ignore[misc]
         with self.fh_lock:
             handle = self.handles.pop(fi.fh, None)
         if handle is not None:
+            if handle.stream is not None:
+                handle.stream.close()
             self._close(handle)
         return 0
 
@@ -399,6 +442,7 @@ class DriveFs(mfusepy.Operations):  # type: ignore[misc]
                 file_id=handle.file.id if handle.file else None,
                 size=local.st_size,
                 mtime=local.st_mtime,
+                early=handle.early,
             )
         )
 
@@ -492,7 +536,12 @@ class DriveFs(mfusepy.Operations):  # type: ignore[misc]
     def init_with_config(self, conn_info: Any, config_3: Any) -> None:
         if conn_info is not None:
             # Let the kernel read ahead further: fewer, larger reads reach this process.
-            conn_info.max_readahead = 1 << 20
+            conn_info.max_readahead = READ_AHEAD_KIB * 1024
+        # The mount answers only once init returns: raise the kernel's cap from another thread.
+        threading.Thread(target=self._announce_mounted, name="drive-mounted", daemon=True).start()
+
+    def _announce_mounted(self) -> None:
+        raise_read_ahead(self.config["mountpoint"], READ_AHEAD_KIB)
         self.status.update(state="mounted")
 
     def destroy(self, path: str) -> None:
@@ -517,7 +566,7 @@ def main(argv: list[str]) -> int:
         options["ro"] = True
     if mfusepy.fuse_version_major == 2:
         options["big_writes"] = True  # else libfuse 2 passes writes on 4 KiB at a time
-    mfusepy.FUSE(operations, config["mountpoint"], raw_fi=True, **options)
+    DriveFuse(operations, config["mountpoint"], raw_fi=True, **options)
     return 0
 
 

@@ -65,6 +65,17 @@ async def fusermount_unmount(path: Path, lazy: bool = False) -> None:
         await run_quietly("umount", *(["-l"] if lazy else []), str(path))
 
 
+def fuse_library_env() -> dict[str, str]:
+    """The mount process's environment: libfuse 3 where it is installed. It hands over reads of
+    up to 1 MiB (libfuse 2: 128 KiB), so 8x fewer Python callbacks per byte; mfusepy would pick
+    libfuse 2 first. An admin's own FUSE_LIBRARY_PATH/NAME wins."""
+    env = dict(os.environ)
+    chosen = "FUSE_LIBRARY_PATH" in env or "FUSE_LIBRARY_NAME" in env
+    if not chosen and ctypes.util.find_library("fuse3"):
+        env["FUSE_LIBRARY_NAME"] = "fuse3"
+    return env
+
+
 def _end_with_parent() -> None:
     """In the child before exec: SIGTERM when the server dies, so libfuse unmounts and the
     pending uploads are flushed instead of leaving a dead mount behind (Linux only)."""
@@ -144,6 +155,7 @@ class DriveMount:
                 # then flushes and unmounts in order; and it ends (flushing) if the server dies.
                 start_new_session=True,
                 preexec_fn=_end_with_parent,
+                env=fuse_library_env(),
             )
         finally:
             os.close(log_fd)  # the child has its own copy

@@ -120,7 +120,7 @@ class DriveConnector:
             raise ColabError(
                 "Google Drive is not connected. Use Connect to Google Drive first.", status=409
             )
-        return user_credentials(token)
+        return user_credentials(token, self.store)
 
     # --- the web flow --------------------------------------------------------------------------
     def _client_or_fail(self) -> dict[str, Any]:
@@ -254,13 +254,31 @@ class DriveConnector:
         return revoked
 
 
-def user_credentials(token: dict[str, Any]) -> UserCredentials:
-    """Credentials from a stored token record, with its own token endpoint kept."""
-    credentials = UserCredentials.from_authorized_user_info(  # type: ignore[no-untyped-call]
+class StoredCredentials(UserCredentials):
+    """User credentials that write each refreshed access token back to the store (owner-only),
+    so the next process (a restarted server or mount) starts from a live token instead of
+    refreshing a stale one again."""
+
+    store: CredentialStore | None = None
+
+    def refresh(self, request: Any) -> None:
+        super().refresh(request)  # type: ignore[no-untyped-call]
+        if self.store is not None:
+            self.store.save_refreshed(self.refresh_token, self.token, self.expiry)
+
+
+def user_credentials(
+    token: dict[str, Any], store: CredentialStore | None = None
+) -> UserCredentials:
+    """Credentials from a stored token record, with its own token endpoint kept; refreshed
+    tokens go back to ``store``."""
+    loaded = StoredCredentials.from_authorized_user_info(  # type: ignore[no-untyped-call]
         token, scopes=token.get("scopes") or SCOPES
     )
     # from_authorized_user_info resets token_uri to Google's: restore the one we were issued by.
-    restored: UserCredentials = credentials.with_token_uri(token["token_uri"])
+    restored: StoredCredentials = loaded.with_token_uri(token["token_uri"])
+    restored.expiry = loaded.expiry  # the copy drops it, and with it refreshing before expiry
+    restored.store = store
     return restored
 
 

@@ -6,7 +6,12 @@ Tokens never leave the server: no route returns them and nothing logs them. File
 
 from __future__ import annotations
 
+import contextlib
+import datetime
+import fcntl
 import os
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +26,9 @@ def drive_data_dir() -> Path:
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.chmod(folder, 0o700)
     return folder
+
+
+_THREAD_LOCK = threading.Lock()
 
 
 class CredentialStore:
@@ -42,6 +50,31 @@ class CredentialStore:
 
     def save_token(self, token: dict[str, Any]) -> None:
         write_private_json(self.token_path, token)
+
+    def save_refreshed(
+        self, refresh_token: str | None, token: str | None, expiry: datetime.datetime | None
+    ) -> None:
+        """Keep an access token google-auth just refreshed, if the stored sign-in is still the
+        one it was refreshed from (a disconnect in between must not bring it back)."""
+        with self._locked():
+            record = self.load_token()
+            if not record or not token or record.get("refresh_token") != refresh_token:
+                return
+            record["token"] = token
+            # google-auth's expiry is naive UTC; this is the format it reads back.
+            record["expiry"] = expiry.strftime("%Y-%m-%dT%H:%M:%SZ") if expiry else None
+            self.save_token(record)
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """One writer at a time: threads of this process, and the server and mount processes."""
+        with _THREAD_LOCK:
+            descriptor = os.open(self.folder / "token.lock", os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX)
+                yield
+            finally:
+                os.close(descriptor)
 
     def delete_token(self) -> None:
         self.token_path.unlink(missing_ok=True)

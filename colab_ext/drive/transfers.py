@@ -1,9 +1,7 @@
-"""The mount process's data paths: streamed reads with read-ahead, and uploads on close.
-
-Reads ask Drive for byte ranges; a sequential reader's window grows to ``read_ahead`` bytes and
-the next window is fetched while the current one is consumed, so memory per open file stays at
-two windows whatever the file's size. Written files go to a local cache file and are uploaded
-(resumably) by one background thread when closed; the status file says what is still pending.
+"""The mount process's uploads: written files go to a local cache file and are uploaded
+(resumably) by one background thread when closed; a file written in order is sent while it is
+written, so little is left to send at close. The status file says what is still pending.
+(Reads: streams.py.)
 """
 
 from __future__ import annotations
@@ -14,64 +12,111 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..core.errors import ColabError
-from .api import DriveApi, DriveFile, sniff_mime
+from .api import ATTEMPTS, FIELDS, DriveApi, DriveFile, backoff, sniff_mime
+from .media import MediaClient, MediaError
 
-MIN_WINDOW = 1024 * 1024
+#: While a file is written from start to end, its bytes go up in pieces of this size (a multiple
+#: of Drive's 256 KiB), so the upload is nearly done when the writer closes it.
+EARLY_PIECE = 32 * 1024 * 1024
 
 
-class ReadStream:
-    """Ranged reads of one Drive file for one open handle."""
+class EarlyUpload:
+    """Uploads a file while it is being written, for as long as it is written in order.
+
+    A writer that goes back before what was already sent (or leaves a hole) makes the session
+    useless; the whole file is then uploaded on close as usual.
+    """
 
     def __init__(
         self,
-        api: Callable[[], DriveApi],
-        file_id: str,
-        size: int,
-        read_ahead: int,
-        prefetcher: ThreadPoolExecutor,
+        media: Callable[[], MediaClient],
+        cache: Path,
+        metadata: dict[str, Any],
+        file_id: str | None,
     ) -> None:
-        self.api, self.file_id, self.size = api, file_id, size
-        self.read_ahead = max(read_ahead, MIN_WINDOW)
-        self.window = MIN_WINDOW
-        self.start, self.data = 0, b""
-        self.next: tuple[int, Future[bytes]] | None = None
-        self.prefetcher = prefetcher
-        self.lock = threading.Lock()
+        self.media, self.cache, self.metadata, self.file_id = media, cache, metadata, file_id
+        self.cond = threading.Condition()
+        self.written = self.sent = self.sending_to = 0
+        self.session: str | None = None
+        self.broken = self.closed = self.sender_waiting = False
+        self.thread: threading.Thread | None = None
 
-    def _fetch(self, start: int, length: int) -> bytes:
-        return self.api().read_range(self.file_id, start, length)
+    def wrote(self, offset: int, length: int) -> None:
+        with self.cond:
+            if self.broken:
+                return
+            if offset < self.sending_to or offset > self.written:
+                self.broken = True
+            self.written = max(self.written, offset + length)
+            if self.thread is None and self.written >= EARLY_PIECE:
+                self.thread = threading.Thread(target=self._run, name="drive-early", daemon=True)
+                self.thread.start()
+            if self.sender_waiting and (self.broken or self.written - self.sent >= EARLY_PIECE):
+                self.cond.notify_all()  # not on every write: a thread switch costs more
 
-    def read(self, size: int, offset: int) -> bytes:
-        with self.lock:
-            if offset >= self.size:
-                return b""
-            size = min(size, self.size - offset)
-            end = self.start + len(self.data)
-            if not (self.start <= offset and offset + size <= end):
-                self._load(offset, size, sequential=offset == end)
-            piece = self.data[offset - self.start : offset - self.start + size]
-            return piece
+    def truncated(self, length: int) -> None:
+        with self.cond:
+            if length < self.written:
+                self.broken = self.broken or length < self.sending_to
+                self.written = length
 
-    def _load(self, offset: int, size: int, sequential: bool) -> None:
-        self.window = min(self.window * 2, self.read_ahead) if sequential else MIN_WINDOW
-        length = max(size, self.window)
-        if self.next is not None and self.next[0] == offset:
-            data = self.next[1].result()
-        else:
-            data = self._fetch(offset, length)
-        self.next = None
-        if len(data) < size and offset + len(data) < self.size:
-            data += self._fetch(offset + len(data), size - len(data))
-        self.start, self.data = offset, data
-        following = offset + len(data)
-        if sequential and following < self.size:
-            self.next = (following, self.prefetcher.submit(self._fetch, following, self.window))
+    def finish(self) -> str | None:
+        """Stop sending; the session to finish the upload with, or None to start afresh."""
+        with self.cond:
+            self.closed = True
+            self.cond.notify_all()
+        if self.thread is not None:
+            self.thread.join()
+        return None if self.broken else self.session
+
+    def _next_piece(self) -> tuple[int, int] | None:
+        with self.cond:
+            while not (self.closed or self.broken) and self.written - self.sent < EARLY_PIECE:
+                self.sender_waiting = True
+                try:
+                    self.cond.wait()
+                finally:
+                    self.sender_waiting = False
+            if self.closed or self.broken:
+                return None
+            self.sending_to = self.sent + EARLY_PIECE
+            return self.sent, self.sending_to
+
+    def _run(self) -> None:
+        client = self.media()
+        mime = sniff_mime(str(self.metadata.get("name", "")))
+        try:
+            self.session = client.start_upload(self.metadata, mime, self.file_id, None, FIELDS)
+            session_client, path = client.for_url(self.session)
+            with open(self.cache, "rb") as source:
+                while (piece := self._next_piece()) is not None:
+                    self._send(session_client, path, source, piece)
+        except (MediaError, OSError):
+            with self.cond:  # the upload on close starts over
+                self.broken = True
+        finally:
+            client.close()
+
+    def _send(self, client: MediaClient, path: str, source: Any, piece: tuple[int, int]) -> None:
+        """One piece; after a transient failure, ask Drive what it has and go on from there."""
+        for failures in range(ATTEMPTS):
+            try:
+                if failures:
+                    received, _ = client.upload_status(path, None)
+                    piece = (received, piece[1])
+                received, _ = client.upload_from(path, source, *piece, None)
+                with self.cond:
+                    self.sent = self.sending_to = received
+                return
+            except MediaError as error:
+                if not error.transient or failures == ATTEMPTS - 1:
+                    raise
+                backoff(failures + 1)
 
 
 @dataclass
@@ -85,6 +130,7 @@ class PendingUpload:
     file_id: str | None
     size: int
     mtime: float  # of the local copy: what stat() shows, before and after the upload
+    early: EarlyUpload | None = None  # part of it may be in Drive already
     done: threading.Event = field(default_factory=threading.Event)
     error: str | None = None
 
@@ -148,12 +194,14 @@ class Uploader:
             self._report()
             uploaded: DriveFile | None = None
             try:
+                session = upload.early.finish() if upload.early is not None else None
                 uploaded = self.api().upload(
                     str(upload.cache),
                     upload.name,
                     sniff_mime(upload.name),
                     parent_id=upload.parent_id,
                     file_id=upload.file_id,
+                    session=session,
                 )
                 upload.cache.unlink(missing_ok=True)
             except ColabError as error:

@@ -75,6 +75,7 @@ class FakeDrive:
     requests: list[tuple[str, str]] = field(default_factory=list)
     shared_drives: dict[str, str] = field(default_factory=dict)
     token_lifetime_s: int = 3600
+    upload_status_queries: int = 0  # "Content-Range: bytes */TOTAL": what did you receive?
     assertions: list[str] = field(default_factory=list)
     port: int = 0
     lock: threading.RLock = field(default_factory=threading.RLock)
@@ -215,6 +216,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # keep test output quiet
         return
+
+    def handle_one_request(self) -> None:
+        # A client that abandons a streamed download closes its connection, as with Google.
+        with contextlib.suppress(ConnectionResetError, BrokenPipeError):
+            super().handle_one_request()
 
     # --- plumbing ------------------------------------------------------------------------------
     def _route(self, method: str) -> None:
@@ -564,6 +570,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._drain()
             return self._json({"error": {"code": 400, "message": "bad Content-Range"}}, 400)
         total = match.group(4)
+        if match.group(1) == "*" and self._length() == 0:
+            self.fake.upload_status_queries += 1
         if match.group(1) != "*":
             start = int(match.group(2))
             if start != upload["received"]:

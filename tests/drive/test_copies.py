@@ -89,8 +89,10 @@ async def test_large_copies_survive_drops_5xx_and_429(
     uploaded = fake_drive.find("up.bin")
     assert uploaded is not None
     assert hashlib.sha256(fake_drive.content(uploaded["id"])).hexdigest() == digest
-    # The drop really happened, and the upload resumed by asking what Drive had received.
-    assert fake_drive.count("PUT", "upload_id") >= 8
+    # The drop and the errors really happened (each injected fault answered one PUT), and the
+    # upload went on by asking Drive what it had received, then sending the rest.
+    assert fake_drive.count("PUT", "upload_id") >= 5
+    assert fake_drive.upload_status_queries >= 1
 
 
 async def test_cancel_leaves_nothing_behind(

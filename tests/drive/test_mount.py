@@ -283,3 +283,42 @@ async def test_jupyter_saves_in_place_without_sending_its_backup_copies(
     assert [m["name"] for m in fake_drive.files.values() if m["name"] == "notes.txt"] == [
         "notes.txt"
     ]
+
+
+async def _wait_for(condition: Any, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.05)
+
+
+async def test_a_file_written_in_order_goes_up_while_it_is_written(
+    jp_fetch: Any, fake_drive: FakeDrive, jp_root_dir: Path
+) -> None:
+    await connect(jp_fetch, fake_drive)
+    await call(jp_fetch, "mount", method="POST", body={})
+    payload = os.urandom(72 * 1024 * 1024)
+    fake_drive.fault("PUT", "upload_id", drop_after=10_000_000)  # a piece sent early fails once
+    target = await asyncio.to_thread(open, jp_root_dir / "drive" / "MyDrive" / "stream.bin", "wb")
+    await asyncio.to_thread(target.write, payload)
+    await asyncio.to_thread(target.flush)
+    # Still open, and Drive has most of it already; it is no Drive file before it is closed.
+    await _wait_for(lambda: any(u["received"] >= 64 << 20 for u in fake_drive.uploads.values()))
+    assert fake_drive.find("stream.bin") is None
+    await asyncio.to_thread(target.close)
+    await _wait_for(lambda: fake_drive.find("stream.bin") is not None)
+    stream = fake_drive.find("stream.bin")
+    assert stream and fake_drive.content(stream["id"]) == payload
+
+    # A writer that goes back over what was sent: the file is uploaded whole on close instead.
+    target = await asyncio.to_thread(open, jp_root_dir / "drive" / "MyDrive" / "again.bin", "wb")
+    await asyncio.to_thread(target.write, payload)
+    await asyncio.to_thread(target.flush)
+    await _wait_for(lambda: any(u["received"] >= 32 << 20 for u in fake_drive.uploads.values()))
+    await asyncio.to_thread(target.seek, 5)
+    await asyncio.to_thread(target.write, b"rewritten")
+    await asyncio.to_thread(target.close)
+    await call(jp_fetch, "unmount", method="POST", body={})
+    again = fake_drive.find("again.bin")
+    expected = payload[:5] + b"rewritten" + payload[14:]
+    assert again and fake_drive.content(again["id"]) == expected
