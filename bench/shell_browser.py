@@ -27,8 +27,10 @@ CELLS = {
 
 TRUE_CELLS = {"colab-ext": "%%shell\ntrue", "ipython": "!true"}
 
-# Runs the active notebook's first cell with `source` and resolves with the time to done (the
-# cell idle with an execution count), the longest animation frame meanwhile, and the output size.
+# Runs the active notebook's first cell with `source` as a user does (the run command) and
+# resolves with the time to done as the user sees it: from the command to the moment the cell's
+# prompt turns from `[*]` into its execution count, caught by a MutationObserver on the prompt (no
+# polling), with the cell idle. Also the longest animation frame meanwhile, and the output size.
 RUN_CELL = """
 async (source) => {
   const app = window.jupyterapp;
@@ -36,22 +38,39 @@ async (source) => {
   const cell = panel.content.widgets[0];
   cell.model.sharedModel.setSource(source);
   panel.content.activeCellIndex = 0;
+  const prompt = cell.node.querySelector('.jp-InputPrompt');
   let longest = 0, last = performance.now(), running = true;
   const frame = now => {
     longest = Math.max(longest, now - last); last = now;
     if (running) requestAnimationFrame(frame);
   };
   requestAnimationFrame(frame);
-  const start = performance.now();
-  await app.commands.execute('notebook:run-cell');
-  while (!(cell.model.executionState === 'idle' && cell.model.executionCount !== null)) {
-    await new Promise(r => setTimeout(r, 5));
-  }
-  const done = performance.now() - start;
+  let started = false;
+  const onState = (model, change) => {
+    if (change.name === 'executionState' && change.newValue === 'running') started = true;
+  };
+  cell.model.stateChanged.connect(onState);
+  let start = 0;
+  const done = new Promise(resolve => {
+    const observer = new MutationObserver(() => {
+      const shown = /^\\[[0-9 ]*\\]:$/.test(prompt.textContent.trim());
+      if (started && shown && cell.model.executionState === 'idle'
+          && cell.model.executionCount !== null) {
+        observer.disconnect();
+        resolve(performance.now() - start);
+      }
+    });
+    observer.observe(prompt, { childList: true, characterData: true, subtree: true });
+  });
+  start = performance.now();
+  const command = app.commands.execute('notebook:run-cell');
+  const elapsed = await done;
+  await command;
+  cell.model.stateChanged.disconnect(onState);
   running = false;
   const outputs = cell.model.outputs.toJSON();
   const text = outputs.map(o => o.text ?? (o.evalue ?? '')).join('');
-  return { done, longest, chars: text.length, note: /Output limit/.test(text),
+  return { done: elapsed, longest, chars: text.length, note: /Output limit/.test(text),
            dataRate: /data rate exceeded/i.test(text) };
 }
 """

@@ -18,6 +18,7 @@ import { requestAPI } from '../request';
 import { CellQueue } from './cellQueue';
 import { runCommand } from './commandRun';
 import { ShellConnection } from './connection';
+import { ExecutionCounts } from './executionCount';
 import { planCell, Segment } from './parse';
 import { IShellStatus } from './protocol';
 
@@ -40,6 +41,11 @@ export class ShellCellExecutor implements INotebookCellExecutor {
     const { cell, sessionContext } = options;
     if (cell.model.type !== 'code' || !sessionContext) {
       return defaultRunCell(options);
+    }
+    const kernel = sessionContext.session?.kernel;
+    if (kernel) {
+      // From the first cell on, so that a later shell-only cell knows the count at once.
+      this._executionCounts.watch(kernel);
     }
     const source = cell.model.sharedModel.getSource();
     return this._queueOf(sessionContext).schedule(
@@ -99,6 +105,13 @@ export class ShellCellExecutor implements INotebookCellExecutor {
     );
     model.executionState = 'running';
     model.trusted = true;
+    const shellOnly = !plan.some(segment => segment.kind === 'code');
+    // A shell-only cell shows the kernel's latest count without waiting for the kernel; only
+    // when none is known yet (the kernel just started) is it asked, beside the commands.
+    const askedCount =
+      shellOnly && this._executionCounts.latest(kernel) === undefined
+        ? this._askCount(kernel)
+        : null;
     let success = true;
     const unavailable = await this._unavailable();
     const cwd = PathExt.dirname(sessionContext.path);
@@ -131,9 +144,11 @@ export class ShellCellExecutor implements INotebookCellExecutor {
         break;
       }
     }
-    if (!plan.some(segment => segment.kind === 'code') && !cell.isDisposed) {
-      // A shell-only cell still gets an execution count from the kernel, like any cell run.
-      await this._execute(cell, '', kernel);
+    if (shellOnly) {
+      const count = askedCount
+        ? await askedCount
+        : this._executionCounts.latest(kernel);
+      this._counts.set(cell, count ?? null);
     }
     if (!cell.isDisposed) {
       model.executionCount = this._counts.get(cell) ?? null;
@@ -173,11 +188,30 @@ export class ShellCellExecutor implements INotebookCellExecutor {
     } catch {
       return false;
     }
+    this._executionCounts.record(kernel, reply.content.execution_count);
     if (reply.content.execution_count !== undefined) {
       // Shown when the whole cell is done: a number beside a running cell reads as finished.
       this._counts.set(cell, reply.content.execution_count);
     }
     return reply.content.status === 'ok';
+  }
+
+  /** The kernel's current execution count, asked with an empty execution (no output, and
+   * IPython does not count it). */
+  private async _askCount(
+    kernel: Kernel.IKernelConnection
+  ): Promise<number | null> {
+    try {
+      const reply = await kernel.requestExecute({
+        code: '',
+        allow_stdin: false,
+        stop_on_error: false
+      }).done;
+      this._executionCounts.record(kernel, reply.content.execution_count);
+      return reply.content.execution_count ?? null;
+    } catch {
+      return null;
+    }
   }
 
   /** Why shell commands cannot run on this server, or null. Asked once. */
@@ -234,6 +268,7 @@ export class ShellCellExecutor implements INotebookCellExecutor {
   }
 
   private _status: Promise<string | null> | null = null;
+  private _executionCounts = new ExecutionCounts();
   private _counts = new WeakMap<CodeCell, number | null>();
   private _queues = new WeakMap<ISessionContext, CellQueue>();
   private _connections = new Map<ISessionContext, ShellConnection>();
