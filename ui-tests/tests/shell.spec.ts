@@ -1,4 +1,5 @@
-import { expect, test } from '@jupyterlab/galata';
+import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import type { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { execSync } from 'child_process';
 
 /** Processes whose command line contains `pattern` (none once a command was ended). */
@@ -166,5 +167,95 @@ test.describe('Shell commands in an IPython notebook', () => {
     // Close without shutting the kernel down: the command still ends with its notebook.
     await page.notebook.close(true);
     await expect.poll(() => processesMatching(sleeper)).toEqual([]);
+  });
+});
+
+/** The user's setting, as the page's settings registry has it. */
+async function routeSetting(page: IJupyterLabPageFixture): Promise<unknown> {
+  return page.evaluate(async () => {
+    const registry = (await window.galata.getPlugin(
+      '@jupyterlab/apputils-extension:settings'
+    )) as ISettingRegistry;
+    return (await registry.get('colab-ext:shell', 'routeIPythonBang'))
+      .composite;
+  });
+}
+
+/** Turn _Run IPython's `!` lines through colab-ext_ on or off in the Settings Editor. */
+async function setRouteIPythonBang(
+  page: IJupyterLabPageFixture,
+  on: boolean,
+  screenshot?: string
+): Promise<void> {
+  await page.evaluate(async () => {
+    await window.jupyterapp.commands.execute('settingeditor:open', {
+      query: 'Shell commands'
+    });
+  });
+  const checkbox = page.getByRole('checkbox', {
+    name: /Run IPython.s `!` lines through colab-ext/
+  });
+  await checkbox.setChecked(on);
+  await expect.poll(() => routeSetting(page)).toBe(on);
+  if (screenshot) {
+    await page.locator('.jp-SettingsPanel').screenshot({ path: screenshot });
+  }
+  await page.activity.closeAll();
+}
+
+const IPYTHON_BANG = [
+  "x = 'interpolated'",
+  '!echo {x}',
+  'files = !ls',
+  'print(type(files).__name__)'
+].join('\n');
+
+test.describe('The setting that routes IPython’s ! through colab-ext', () => {
+  test.use({ autoGoto: true, kernels: null });
+
+  test('on, ! lines get colab-ext’s stream and input box; off, IPython’s own ! interpolates and captures', async ({
+    page
+  }, testInfo) => {
+    expect(await routeSetting(page)).toBe(false);
+    const name = 'shell-bang.ipynb';
+    await page.notebook.createNew(name, { kernel: 'python3' });
+    await page.notebook.setCell(0, 'code', IPYTHON_BANG);
+    await page.notebook.runCell(0, { inplace: true });
+    const first = page.locator('.jp-Cell').nth(0).locator('.jp-OutputArea');
+    await expect(first).toContainText('interpolated');
+    await expect(first).toContainText('SList'); // `files = !ls` captured by IPython
+
+    const settings = testInfo.outputPath('shell-bang-setting.png');
+    await setRouteIPythonBang(page, true, settings);
+    await testInfo.attach('shell-bang-setting', { path: settings });
+    await page.notebook.activate(name);
+
+    // Now colab-ext runs `!` lines: bash gets `{x}` as written, and `read` gets the input box.
+    await page.notebook.addCell(
+      'code',
+      '!echo {x}\n!read -p "Your name? " n; echo "Hello, $n"'
+    );
+    await page.notebook.runCell(1, { inplace: true, wait: false });
+    const second = page.locator('.jp-Cell').nth(1).locator('.jp-OutputArea');
+    const stdin = second.locator('.jp-colab-ShellStdin-input');
+    await expect(stdin).toBeVisible();
+    await expect(second).toContainText('{x}');
+    await expect(second).toContainText('Your name?');
+    const asking = testInfo.outputPath('shell-bang-routed.png');
+    await page.locator('.jp-Cell').nth(1).screenshot({ path: asking });
+    await testInfo.attach('shell-bang-routed', { path: asking });
+    await stdin.fill('Ada');
+    await stdin.press('Enter');
+    await expect(second).toContainText('Hello, Ada');
+    await expect(stdin).toHaveCount(0);
+    await expect(second).not.toContainText('interpolated');
+
+    // Off again: IPython's own `!` is back, with interpolation and `files = !ls`.
+    await setRouteIPythonBang(page, false);
+    await page.notebook.activate(name);
+    await page.notebook.runCell(0, { inplace: true });
+    await expect(first).toContainText('interpolated');
+    await expect(first).toContainText('SList');
+    await expect(first.locator('.jp-colab-ShellStdin')).toHaveCount(0);
   });
 });
