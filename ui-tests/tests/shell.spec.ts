@@ -200,7 +200,7 @@ async function setRouteIPythonBang(
   if (screenshot) {
     await page.locator('.jp-SettingsPanel').screenshot({ path: screenshot });
   }
-  await page.activity.closeAll();
+  await page.activity.closePanel('Settings');
 }
 
 const IPYTHON_BANG = [
