@@ -19,6 +19,10 @@ export type CommandOutcome = 'ok' | 'failed' | 'interrupted' | 'refused';
 
 const SIGINT = 2;
 
+/** A command that ends sooner never shows the input box: no flash of it under a quick `!ls`, and
+ * no layout work on the way to done. Nobody answers a prompt faster than this. */
+const STDIN_BOX_DELAY_MS = 100;
+
 /** Add stream output to the cell's model: JupyterLab joins it to the last output of the same
  * stream and applies `\r` and `\b` as a terminal does, so progress bars redraw in place. */
 function writeChunks(cell: CodeCell, chunks: IStreamChunk[]): void {
@@ -102,6 +106,7 @@ export async function runCommand(run: ICommandRun): Promise<CommandOutcome> {
     )
   });
   let status: IExitStatus;
+  let showBox: ReturnType<typeof setTimeout> | undefined;
   const restoreCombine = splitLongStreams(cell.model.outputs);
   try {
     const handle = await connection.run(run.command, run.cwd, {
@@ -121,11 +126,14 @@ export async function runCommand(run: ICommandRun): Promise<CommandOutcome> {
       }
     });
     commandId = handle.id;
-    if (!cell.isDisposed) {
-      cell.outputArea.layout.addWidget(box);
-    }
+    showBox = setTimeout(() => {
+      if (!cell.isDisposed && !box.isDisposed) {
+        cell.outputArea.layout.addWidget(box);
+      }
+    }, STDIN_BOX_DELAY_MS);
     status = await handle.done;
   } catch (error) {
+    clearTimeout(showBox);
     await batcher.drain();
     box.dispose();
     const message = error instanceof ShellError ? error.message : String(error);
@@ -133,6 +141,7 @@ export async function runCommand(run: ICommandRun): Promise<CommandOutcome> {
     restoreCombine();
     return 'refused';
   }
+  clearTimeout(showBox);
   await batcher.drain();
   restoreCombine();
   box.dispose();

@@ -76,6 +76,12 @@ test.describe('Shell commands in an R notebook', () => {
     );
     await expect(stderr).toContainText('oops');
     await expect(stderr).toContainText('exited with code 1');
+    // A shell-only cell never runs in the kernel: it shows the kernel's latest count (cell 1's).
+    const prompt = (index: number) =>
+      page.locator('.jp-Cell').nth(index).locator('.jp-InputPrompt');
+    const firstCount = (await prompt(0).innerText()).trim();
+    expect(firstCount).toMatch(/^\[\d+\]:$/);
+    await expect(prompt(1)).toHaveText(firstCount);
 
     // The stop button interrupts a long command; nothing is left running.
     await page.notebook.addCell('code', `!${SLEEP}`);
