@@ -192,7 +192,7 @@ def report_flood(results: dict[str, list[dict[str, Any] | None]], deadline_s: fl
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="flood runs of each")
-    parser.add_argument("--latency-runs", type=int, default=15, help="`true` runs of each")
+    parser.add_argument("--latency-runs", type=int, default=25, help="`true` runs of each")
     parser.add_argument(
         "--deadline", type=float, default=120, help="seconds a flood run may take before it is cut"
     )
