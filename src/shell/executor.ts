@@ -105,22 +105,41 @@ export class ShellCellExecutor implements INotebookCellExecutor {
     );
     model.executionState = 'running';
     model.trusted = true;
+    // A shell-only cell shows the kernel's latest count without waiting for the kernel.
     const shellOnly = !plan.some(segment => segment.kind === 'code');
-    // A shell-only cell shows the kernel's latest count without waiting for the kernel; only
-    // when none is known yet (the kernel just started) is it asked, beside the commands.
-    const askedCount =
-      shellOnly && this._executionCounts.latest(kernel) === undefined
-        ? this._askCount(kernel)
-        : null;
-    let success = true;
+    const shownCount = shellOnly ? this._latestCount(kernel) : null;
+    const success = await this._runSegments(cell, plan, kernel, sessionContext);
+    if (success === null) {
+      return false; // the cell went away
+    }
+    if (shownCount) {
+      this._counts.set(cell, await shownCount);
+    }
+    if (!cell.isDisposed) {
+      model.executionCount = this._counts.get(cell) ?? null;
+      model.executionState = 'idle';
+    }
+    this._counts.delete(cell);
+    options.onCellExecuted({ cell, success });
+    return success;
+  }
+
+  /** Run the cell's parts in order until one fails; null if the cell was disposed meanwhile. */
+  private async _runSegments(
+    cell: CodeCell,
+    plan: Segment[],
+    kernel: Kernel.IKernelConnection,
+    sessionContext: ISessionContext
+  ): Promise<boolean | null> {
     const unavailable = await this._unavailable();
     const cwd = PathExt.dirname(sessionContext.path);
     for (const segment of plan) {
       if (cell.isDisposed) {
-        return false;
+        return null;
       }
+      let success: boolean;
       if (segment.kind === 'shell' && unavailable) {
-        model.outputs.add({
+        cell.model.outputs.add({
           output_type: 'error',
           ename: 'ShellUnavailable',
           evalue: unavailable,
@@ -141,22 +160,21 @@ export class ShellCellExecutor implements INotebookCellExecutor {
         success = await this._execute(cell, segment.code, kernel);
       }
       if (!success) {
-        break;
+        return false;
       }
     }
-    if (shellOnly) {
-      const count = askedCount
-        ? await askedCount
-        : this._executionCounts.latest(kernel);
-      this._counts.set(cell, count ?? null);
-    }
-    if (!cell.isDisposed) {
-      model.executionCount = this._counts.get(cell) ?? null;
-      model.executionState = 'idle';
-    }
-    this._counts.delete(cell);
-    options.onCellExecuted({ cell, success });
-    return success;
+    return true;
+  }
+
+  /** The kernel's latest execution count: known from IOPub, or (the kernel just started)
+   * asked, beside the cell's commands. */
+  private _latestCount(
+    kernel: Kernel.IKernelConnection
+  ): Promise<number | null> {
+    const known = this._executionCounts.latest(kernel);
+    return known === undefined
+      ? this._askCount(kernel)
+      : Promise.resolve(known);
   }
 
   /** Run code in the kernel into the cell, keeping the outputs already there. */
