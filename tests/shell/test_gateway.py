@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from typing import Any
 
 import pytest
@@ -19,7 +20,7 @@ from tests.runtime.test_gateway import JEG, gateway  # noqa: F401 (the gateway f
 from tests.sessions import notebook_session
 
 pytestmark = pytest.mark.skipif(
-    not JEG.exists() and not __import__("os").environ.get("CI"),
+    not JEG.exists() and not os.environ.get("CI"),
     reason="Enterprise Gateway is not installed: run .ci/setup.d/runtime.sh",
 )
 
