@@ -250,6 +250,11 @@ test.describe('The setting that routes IPython’s ! through colab-ext', () => {
     const asking = testInfo.outputPath('shell-bang-routed.png');
     await page.locator('.jp-Cell').nth(1).screenshot({ path: asking });
     await testInfo.attach('shell-bang-routed', { path: asking });
+    await page.theme.setDarkTheme();
+    const dark = testInfo.outputPath('shell-bang-routed-dark.png');
+    await page.locator('.jp-Cell').nth(1).screenshot({ path: dark });
+    await testInfo.attach('shell-bang-routed-dark', { path: dark });
+    await page.theme.setLightTheme();
     await stdin.fill('Ada');
     await stdin.press('Enter');
     await expect(second).toContainText('Hello, Ada');
