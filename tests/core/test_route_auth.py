@@ -87,7 +87,7 @@ async def test_every_websocket_refuses_unauthenticated_upgrades(
     ]
     assert any(pattern.endswith("/socket") for pattern in sockets)
     expected = {"ShellSocketHandler", "ResourcesSocketHandler"}
-    found = {handler.__name__ for _, handler in colab_routes if issubclass(handler, WebSocketHandler)}
+    found = {h.__name__ for _, h in colab_routes if issubclass(h, WebSocketHandler)}
     assert expected <= found, f"socket routes missing from the check: {expected - found}"
     accepted = []
     for pattern in sockets:

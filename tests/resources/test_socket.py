@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -51,7 +52,7 @@ async def test_samples_are_pushed_every_interval_and_match_the_schema(
     assert (device["utilization_percent"], device["memory_used_bytes"]) == (61, 9 << 30)
     times = [sample["sampled_at"] for sample in later]
     assert times == sorted(times) and len(set(times)) == 3  # a new sample each frame
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     assert all(0.1 <= gap <= 1.0 for gap in gaps), gaps  # the configured 0.2 s, give or take
     assert later[-1]["interval_s"] == pytest.approx(0.2)
     assert later[-1]["history_s"] == 300
