@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
+import functools
+import struct
 from typing import Any
 
 from jupyter_core.utils import ensure_async
@@ -12,7 +13,8 @@ from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.base.websocket import WebSocketMixin
 from jupyter_server.extension.handler import ExtensionHandlerMixin
 from tornado import web
-from tornado.websocket import WebSocketClosedError, WebSocketHandler
+from tornado.iostream import IOStream, StreamClosedError
+from tornado.websocket import WebSocketHandler
 
 from ..core.handlers import ColabHandler
 from .sampler import ResourceSampler
@@ -41,10 +43,22 @@ class ResourcesHandler(ColabHandler):
         self.finish(payload)
 
 
-def _retrieve(future: asyncio.Future[None]) -> None:
-    # A write to a socket that closed meanwhile fails; on_close unsubscribes, nothing to report.
-    if not future.cancelled():
-        future.exception()
+@functools.lru_cache(maxsize=2)
+def text_frame(payload: bytes) -> bytes:
+    """``payload`` as one whole, unmasked WebSocket text frame (RFC 6455, 5.2).
+
+    A server's frames are never masked, so every subscriber gets the same bytes: the frame is
+    built once per sample (the cache hits on the sampler's one ``bytes`` object per tick, whose
+    hash Python keeps) and written as is, not re-framed for each socket.
+    """
+    size = len(payload)
+    if size < 126:
+        header = struct.pack("!BB", 0x81, size)
+    elif size <= 0xFFFF:
+        header = struct.pack("!BBH", 0x81, 126, size)
+    else:
+        header = struct.pack("!BBQ", 0x81, 127, size)
+    return header + payload
 
 
 class ResourcesSocketHandler(
@@ -64,7 +78,6 @@ class ResourcesSocketHandler(
     def initialize(self, name: str, sampler: ResourceSampler) -> None:
         ExtensionHandlerMixin.initialize(self, name)
         self.sampler = sampler
-        self._sending: asyncio.Future[None] | None = None
         self._subscribed = False
 
     def set_default_headers(self) -> None:
@@ -86,15 +99,31 @@ class ResourcesSocketHandler(
         self.sampler.subscribe(self._deliver)
 
     def _deliver(self, payload: bytes) -> None:
-        if self._sending is not None and not self._sending.done():
-            return  # the browser has not taken the previous frame: skip, never queue
-        try:
-            # bytes with binary=False go out as a text frame as they are: no re-encoding.
-            self._sending = self.write_message(payload)
-        except WebSocketClosedError:
+        connection = self.ws_connection
+        stream = None if connection is None else connection.stream
+        if connection is None or connection.is_closing() or stream is None:
             self._unsubscribe()
             return
-        self._sending.add_done_callback(_retrieve)
+        if stream.writing():
+            return  # the browser has not taken the previous frame: skip it, never queue
+        # The shared, prebuilt frame as it is: no framing, no coroutine per subscriber. This
+        # handler never negotiates permessage-deflate (tornado's default
+        # get_compression_options), so frames go out uncompressed.
+        frame = text_frame(payload)
+        sent = 0
+        if type(stream) is IOStream:
+            # Plain TCP with nothing queued: one send() straight to the kernel, which is what
+            # IOStream.write would end in, without its future and buffer bookkeeping.
+            try:
+                sent = stream.socket.send(frame)
+            except BlockingIOError:
+                sent = 0
+            except OSError:
+                return  # the connection is gone: tornado's reader sees it and calls on_close
+        if sent < len(frame):
+            # TLS, or a full socket buffer: the rest through tornado, which waits for the socket.
+            with contextlib.suppress(StreamClosedError):
+                stream.write(frame[sent:])
 
     def on_message(self, message: str | bytes) -> None:
         """The browser has nothing to say on this socket; anything it sends is ignored."""

@@ -146,3 +146,24 @@ class TestForbidden:
         with pytest.raises(HTTPClientError) as refused:
             await jp_fetch("colab", "resources")
         assert refused.value.code == 403
+
+
+@pytest.mark.parametrize("size", [0, 125, 126, 65535, 65536, 200_000])
+def test_the_shared_frame_is_a_valid_text_frame(size: int) -> None:
+    from tornado.websocket import WebSocketProtocol13
+
+    from colab_ext.resources.handlers import text_frame
+
+    payload = b"x" * size
+    frame = text_frame(payload)
+    assert frame[0] == 0x81  # FIN, text
+    assert frame.endswith(payload)
+    header = frame[: len(frame) - size]
+    # The same header tornado itself writes for an unmasked server frame of this size.
+    written: list[bytes] = []
+    protocol = WebSocketProtocol13.__new__(WebSocketProtocol13)
+    protocol.mask_outgoing = False
+    protocol._wire_bytes_out = 0
+    protocol.stream = type("Stream", (), {"write": lambda self, data: written.append(data)})()
+    protocol._write_frame(True, 0x1, payload)
+    assert written == [header + payload]
