@@ -57,6 +57,8 @@ export interface IResourceHistory {
 export interface IResources {
   sampled_at: number;
   interval_s: number;
+  /** Seconds of history the server keeps (and the browser keeps when it appends). */
+  history_s?: number;
   memory: {
     used_bytes: number;
     total_bytes: number;

@@ -110,43 +110,87 @@ test.describe('Resources', () => {
     );
   });
 
-  test('open tabs of one lab share one poll of the server', async ({
+  test('open tabs of one lab share one pushed feed from the server', async ({
     page,
     context,
     baseURL
   }) => {
+    const sockets = { open: 0, frames: 0 };
+    let asked = 0;
+    const watch = (tab: typeof page) => {
+      tab.on('websocket', ws => {
+        if (!ws.url().includes('/colab/resources/socket')) {
+          return;
+        }
+        sockets.open++;
+        ws.on('framereceived', () => sockets.frames++);
+        ws.on('close', () => sockets.open--);
+      });
+      tab.on('request', request => {
+        if (
+          request.url().includes('/colab/resources?') ||
+          request.url().endsWith('/colab/resources')
+        ) {
+          asked++;
+        }
+      });
+    };
+    watch(page);
+    await page.reload();
     const tabs = [page];
     for (let i = 0; i < 2; i++) {
       const tab = await context.newPage();
+      watch(tab);
       await tab.goto(`${baseURL}/lab`);
-      await expect(tab.locator('.jp-colab-ResourcesStatus')).toContainText(
-        'RAM',
-        { timeout: 60000 }
-      );
       tabs.push(tab);
     }
-    // All three are visible, so none stands by: each would poll on its own without sharing.
     for (const tab of tabs) {
+      await expect(tab.locator('.jp-colab-ResourcesStatus')).toContainText(
+        /RAM \d+%/,
+        { timeout: 60000 }
+      );
+      // All three are visible, so none stands by: each could lead.
       expect(await tab.evaluate(() => document.visibilityState)).toBe(
         'visible'
       );
     }
-    let asked = 0;
-    for (const tab of tabs) {
-      tab.on('request', request => {
-        if (request.url().includes('/colab/resources')) {
-          asked++;
-        }
-      });
-    }
-    await page.waitForTimeout(6000);
-    // One tab polls about once a second; three tabs without sharing would ask about 18 times.
-    expect(asked).toBeGreaterThan(2);
-    expect(asked).toBeLessThanOrEqual(10);
+    await page.waitForTimeout(2000); // tabs that started together settle on one leader
+    const askedBefore = asked;
+    const framesBefore = sockets.frames;
+    await page.waitForTimeout(5000);
+    // One socket for the lab, a sample a second on it, and no HTTP polling meanwhile.
+    expect(sockets.open).toBe(1);
+    expect(sockets.frames - framesBefore).toBeGreaterThanOrEqual(3);
+    expect(asked - askedBefore).toBeLessThanOrEqual(1);
     for (const tab of tabs) {
       await expect(tab.locator('.jp-colab-ResourcesStatus')).toContainText(
         /RAM \d+%/
       );
     }
+  });
+
+  test('without the socket a tab polls over HTTP and keeps the figures fresh', async ({
+    page
+  }) => {
+    let refused = 0;
+    await page.routeWebSocket(/\/colab\/resources\/socket/, ws => {
+      refused++;
+      void ws.close();
+    });
+    let asked = 0;
+    page.on('request', request => {
+      if (request.url().includes('/colab/resources')) {
+        asked++;
+      }
+    });
+    await page.reload();
+    const item = page.locator('.jp-colab-ResourcesStatus');
+    await expect(item).toContainText(/RAM \d+%/, { timeout: 60000 });
+    const before = asked;
+    await page.waitForTimeout(5000);
+    expect(asked - before).toBeGreaterThanOrEqual(3); // about one a second
+    expect(refused).toBeGreaterThanOrEqual(1);
+    expect(refused).toBeLessThanOrEqual(4); // retried with backoff, not every tick
+    await expect(item).not.toHaveClass(/jp-mod-stale/);
   });
 });
