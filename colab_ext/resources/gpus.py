@@ -21,6 +21,24 @@ T = TypeVar("T")
 
 
 @dataclass
+class MigReading:
+    """One MIG instance of a GPU split by MIG: its own memory and UUID.
+
+    NVML reports no utilisation, temperature or power for an instance; ``unavailable`` says so.
+    """
+
+    index: int  # its MIG device index on the parent GPU
+    name: str
+    uuid: str
+    memory_used_bytes: int | None = None
+    memory_total_bytes: int | None = None
+    utilization_percent: int | None = None
+    gpu_instance_id: int | None = None
+    compute_instance_id: int | None = None
+    unavailable: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
 class GpuReading:
     """What NVML said about one GPU at one moment."""
 
@@ -37,6 +55,9 @@ class GpuReading:
     mig_enabled: bool | None = None
     pcie_tx_kbps: int | None = None
     pcie_rx_kbps: int | None = None
+    #: The MIG instances while MIG is enabled (else empty; why, when NVML could not list them,
+    #: is in ``unavailable["mig_devices"]``).
+    mig_devices: list[MigReading] = field(default_factory=list)
     #: Field name to why NVML could not give it.
     unavailable: dict[str, str] = field(default_factory=dict)
 
@@ -79,7 +100,7 @@ def why_unavailable(error: pynvml.NVMLError) -> str:
 class _Fields:
     """Reads optional values of one GPU, noting why each missing one is missing."""
 
-    def __init__(self, reading: GpuReading) -> None:
+    def __init__(self, reading: GpuReading | MigReading) -> None:
         self.reading = reading
 
     def get(self, names: tuple[str, ...], read: Callable[[], T]) -> T | None:
@@ -107,6 +128,8 @@ def _read_device(index: int) -> GpuReading:
     mig: Any = fields.get(("mig_enabled",), lambda: pynvml.nvmlDeviceGetMigMode(handle))
     if mig is not None:
         reading.mig_enabled = bool(mig[0])
+    if reading.mig_enabled:
+        _read_mig_devices(handle, reading)
     rates: Any = fields.get(
         ("utilization_percent", "memory_utilization_percent"),
         lambda: pynvml.nvmlDeviceGetUtilizationRates(handle),
@@ -141,6 +164,48 @@ def _read_device(index: int) -> GpuReading:
             lambda: int(pynvml.nvmlDeviceGetPcieThroughput(handle, pynvml.NVML_PCIE_UTIL_RX_BYTES)),
         )
     return reading
+
+
+def _read_mig_device(index: int, handle: Any) -> MigReading:
+    reading = MigReading(
+        index=index,
+        name=_text(pynvml.nvmlDeviceGetName(handle)),
+        uuid=_text(pynvml.nvmlDeviceGetUUID(handle)),
+    )
+    fields = _Fields(reading)
+    memory: Any = fields.get(
+        ("memory_used_bytes", "memory_total_bytes"), lambda: pynvml.nvmlDeviceGetMemoryInfo(handle)
+    )
+    if memory is not None:
+        reading.memory_used_bytes, reading.memory_total_bytes = int(memory.used), int(memory.total)
+    rates: Any = fields.get(
+        ("utilization_percent",), lambda: pynvml.nvmlDeviceGetUtilizationRates(handle)
+    )
+    if rates is not None:  # no driver reports it today; show it if one ever does
+        reading.utilization_percent = int(rates.gpu)
+    elif reading.unavailable.get("utilization_percent") == "not supported on this GPU":
+        reading.unavailable["utilization_percent"] = "not supported on a MIG instance"
+    reading.gpu_instance_id = fields.get(
+        ("gpu_instance_id",), lambda: int(pynvml.nvmlDeviceGetGpuInstanceId(handle))
+    )
+    reading.compute_instance_id = fields.get(
+        ("compute_instance_id",), lambda: int(pynvml.nvmlDeviceGetComputeInstanceId(handle))
+    )
+    return reading
+
+
+def _read_mig_devices(parent: Any, reading: GpuReading) -> None:
+    """The MIG instances of a GPU in MIG mode; a failure is noted, never raised."""
+    try:
+        slots = int(pynvml.nvmlDeviceGetMaxMigDeviceCount(parent))
+        for slot in range(slots):
+            try:
+                handle = pynvml.nvmlDeviceGetMigDeviceHandleByIndex(parent, slot)
+            except pynvml.NVMLError_NotFound:
+                continue  # an empty slot: no instance was created there
+            reading.mig_devices.append(_read_mig_device(slot, handle))
+    except pynvml.NVMLError as error:
+        reading.unavailable["mig_devices"] = why_unavailable(error)
 
 
 def _read_processes(index: int) -> list[GpuProcess]:

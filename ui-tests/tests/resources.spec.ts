@@ -110,6 +110,61 @@ test.describe('Resources', () => {
     );
   });
 
+  test('a GPU in MIG mode lists its instances, utilisation said unavailable', async ({
+    page
+  }, testInfo) => {
+    driverReports(
+      'gpu name=NVIDIA A100-SXM4-80GB;uuid=GPU-ui-a100;mig=1;' +
+        `mem_total=${80 * GiB};mem_used=${26 * GiB};temp=44;power=90000;power_limit=400000`,
+      'mig gpu=0;name=NVIDIA A100-SXM4-80GB MIG 3g.40gb;' +
+        `uuid=MIG-5c1e2b1a-0000-4000-8000-00000000a001;mem_total=${40 * GiB};` +
+        `mem_used=${21 * GiB};gi=1;ci=0`,
+      'mig gpu=0;slot=1;name=NVIDIA A100-SXM4-80GB MIG 1g.10gb;' +
+        `uuid=MIG-5c1e2b1a-0000-4000-8000-00000000a002;mem_total=${10 * GiB};` +
+        `mem_used=${5 * GiB};gi=9;ci=0`
+    );
+    await page.menu.clickMenuItem('Runtime>View resources');
+    const panel = page.locator('#colab-ext-resources');
+    const card = panel.locator('.jp-colab-GpuCard[data-gpu="0"]');
+    await expect(card.locator('[data-figure="mig"]')).toContainText('enabled');
+    const instances = card.locator('.jp-colab-MigDevice');
+    await expect(instances).toHaveCount(2);
+    await expect(card.locator('.jp-colab-MigList')).toContainText(
+      '2 MIG instances'
+    );
+    const first = card.locator('.jp-colab-MigDevice[data-mig="0"]');
+    await expect(first).toContainText('MIG 0 · 3g.40gb · GI 1 CI 0');
+    await expect(first).toContainText('21.0 / 40.0 GiB');
+    await expect(first).toContainText(
+      'MIG-5c1e2b1a-0000-4000-8000-00000000a001'
+    );
+    const util = first.locator(
+      '[data-figure="utilization"] .jp-colab-Figure-value'
+    );
+    await expect(util).toHaveText('n/a');
+    await expect(util).toHaveAttribute(
+      'title',
+      'not supported on a MIG instance'
+    );
+    await expect(
+      card.locator('.jp-colab-MigDevice[data-mig="1"]')
+    ).toContainText('5.0 / 10.0 GiB');
+    // The whole GPU's utilisation is not reported in MIG mode either: said, not blank.
+    await expect(
+      card.locator('[data-figure="utilization"] .jp-colab-Figure-value').first()
+    ).toHaveText('n/a');
+
+    const light = testInfo.outputPath('resources-mig-light.png');
+    await card.screenshot({ path: light });
+    await testInfo.attach('resources-mig-light', { path: light });
+    await page.theme.setDarkTheme();
+    await expect(instances).toHaveCount(2);
+    const dark = testInfo.outputPath('resources-mig-dark.png');
+    await card.screenshot({ path: dark });
+    await testInfo.attach('resources-mig-dark', { path: dark });
+    await page.theme.setLightTheme();
+  });
+
   test('open tabs of one lab share one pushed feed from the server', async ({
     page,
     context,
