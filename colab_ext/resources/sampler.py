@@ -94,13 +94,15 @@ class ResourceSampler:
         return self._encoded(history)
 
     def subscribe(self, deliver: Subscriber) -> None:
-        """Push every new sample to ``deliver`` until :meth:`unsubscribe`; the latest one now.
+        """Push every new sample to ``deliver`` until :meth:`unsubscribe`; the latest one now
+        when sampling is under way.
 
         ``deliver`` runs on the event loop and must not block (queue a write, no more).
         """
+        fresh = self.running  # an idle sampler's last sample may be minutes old: wait a tick
         self._subscribers.append(deliver)
         self._watched()
-        if self._latest is not None:
+        if fresh and self._latest is not None:
             deliver(self._encoded(False))
 
     def unsubscribe(self, deliver: Subscriber) -> None:

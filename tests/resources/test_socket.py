@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import time
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
@@ -92,6 +93,20 @@ async def test_the_sampler_runs_while_subscribed_and_stops_after(
     # The history kept while pushing is there for the next first paint over HTTP.
     history = (await get_resources(history=True))["history"]
     assert len(history["t"]) >= 5
+
+
+async def test_a_subscriber_after_an_idle_spell_gets_a_fresh_sample_first(
+    nvml: Any, jp_ws_fetch: Any, get_resources: Any, sampler: Any
+) -> None:
+    nvml(gpus=[H100])
+    sampler.idle_after = 0.3
+    await get_resources()
+    await asyncio.sleep(1.0)
+    assert not sampler.running  # its last sample is now a second old
+    subscribed_at = time.time()
+    async with subscribed(jp_ws_fetch) as [ws]:
+        first = await next_sample(ws)
+    assert first["sampled_at"] >= subscribed_at
 
 
 async def test_what_the_socket_pushes_is_what_http_answers(
