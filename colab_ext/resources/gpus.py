@@ -69,6 +69,8 @@ class GpuProcess:
     gpu_index: int
     pid: int
     used_bytes: int | None
+    #: The MIG instance it runs on (its MIG device index), on a GPU in MIG mode.
+    mig_index: int | None = None
 
 
 @dataclass
@@ -112,7 +114,8 @@ class _Fields:
             return None
 
 
-def _read_device(index: int) -> GpuReading:
+def _read_device(index: int, mig_processes: dict[int, list[GpuProcess] | None]) -> GpuReading:
+    """One GPU; the processes of its MIG instances, if it has any, go into ``mig_processes``."""
     handle = pynvml.nvmlDeviceGetHandleByIndex(index)
     reading = GpuReading(
         index=index,
@@ -129,7 +132,7 @@ def _read_device(index: int) -> GpuReading:
     if mig is not None:
         reading.mig_enabled = bool(mig[0])
     if reading.mig_enabled:
-        _read_mig_devices(handle, reading)
+        mig_processes[index] = _read_mig_devices(handle, reading)
     rates: Any = fields.get(
         ("utilization_percent", "memory_utilization_percent"),
         lambda: pynvml.nvmlDeviceGetUtilizationRates(handle),
@@ -194,8 +197,15 @@ def _read_mig_device(index: int, handle: Any) -> MigReading:
     return reading
 
 
-def _read_mig_devices(parent: Any, reading: GpuReading) -> None:
-    """The MIG instances of a GPU in MIG mode; a failure is noted, never raised."""
+def _read_mig_devices(parent: Any, reading: GpuReading) -> list[GpuProcess] | None:
+    """The MIG instances of a GPU in MIG mode, and the processes on each.
+
+    A failure is noted, never raised. The processes come from each instance's own handle: NVML
+    lists a MIG GPU's processes on the parent only for privileged callers. None when no
+    instance could be asked (then the parent's list is all there is).
+    """
+    processes: list[GpuProcess] = []
+    asked = False
     try:
         slots = int(pynvml.nvmlDeviceGetMaxMigDeviceCount(parent))
         for slot in range(slots):
@@ -203,18 +213,28 @@ def _read_mig_devices(parent: Any, reading: GpuReading) -> None:
                 handle = pynvml.nvmlDeviceGetMigDeviceHandleByIndex(parent, slot)
             except pynvml.NVMLError_NotFound:
                 continue  # an empty slot: no instance was created there
-            reading.mig_devices.append(_read_mig_device(slot, handle))
+            instance = _read_mig_device(slot, handle)
+            reading.mig_devices.append(instance)
+            try:
+                processes += _processes_of(handle, reading.index, slot)
+                asked = True
+            except pynvml.NVMLError as error:
+                instance.unavailable["processes"] = why_unavailable(error)
     except pynvml.NVMLError as error:
         reading.unavailable["mig_devices"] = why_unavailable(error)
+    return processes if asked else None
 
 
-def _read_processes(index: int) -> list[GpuProcess]:
-    handle = pynvml.nvmlDeviceGetHandleByIndex(index)
+def _processes_of(handle: Any, gpu_index: int, mig_index: int | None) -> list[GpuProcess]:
     found = []
     for info in pynvml.nvmlDeviceGetComputeRunningProcesses(handle):
         used = getattr(info, "usedGpuMemory", None)
-        found.append(GpuProcess(gpu_index=index, pid=int(info.pid), used_bytes=used))
+        found.append(GpuProcess(gpu_index, int(info.pid), used, mig_index))
     return found
+
+
+def _read_processes(index: int) -> list[GpuProcess]:
+    return _processes_of(pynvml.nvmlDeviceGetHandleByIndex(index), index, None)
 
 
 class NvmlSession:
@@ -263,7 +283,8 @@ class NvmlSession:
         try:
             version = _text(pynvml.nvmlSystemGetDriverVersion())
             count = pynvml.nvmlDeviceGetCount()
-            devices = [_read_device(index) for index in range(count)]
+            mig_processes: dict[int, list[GpuProcess] | None] = {}
+            devices = [_read_device(index, mig_processes) for index in range(count)]
         except pynvml.NVMLError as error:
             # A driver that fails here may be recovering (GPU lost, reset): start afresh next time.
             self.close()
@@ -279,6 +300,10 @@ class NvmlSession:
         processes: list[GpuProcess] = []
         problems = []
         for device in devices:
+            on_instances = mig_processes.get(device.index)
+            if on_instances is not None:
+                processes += on_instances  # each with its instance (the parent lists the same)
+                continue
             try:
                 processes += _read_processes(device.index)
             except pynvml.NVMLError as error:

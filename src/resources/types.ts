@@ -41,6 +41,8 @@ export interface IMigDevice {
 
 export interface IGpuHolder {
   gpu_index: number;
+  /** The MIG instance the processes run on, on a GPU in MIG mode. */
+  mig_index?: number | null;
   pids: number[];
   used_bytes: number | null;
   kernel_id: string | null;

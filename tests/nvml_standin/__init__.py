@@ -64,7 +64,7 @@ def configure(
     config_file: Path,
     *,
     gpus: Iterable[str | Mapping[str, Any]] = (),
-    procs: Iterable[tuple[int, int, int]] = (),
+    procs: Iterable[tuple[int, ...]] = (),
     migs: Iterable[Mapping[str, Any]] = (),
     fail: Mapping[str, int] | None = None,
     **settings: object,
@@ -72,14 +72,15 @@ def configure(
     """Write what the stand-in reports from the next nvmlInit on.
 
     ``gpus``: names, or dicts of name, uuid, mem_total, mem_used, util, mem_util, temp, power,
-    power_limit, mig. ``procs``: (gpu index, pid, bytes used). ``migs``: MIG instances of GPUs
-    with ``mig=1``, dicts of gpu (index), slot, name, uuid, mem_total, mem_used, gi, ci.
+    power_limit, mig. ``procs``: (gpu index, pid, bytes used[, MIG slot]). ``migs``: MIG
+    instances of GPUs with ``mig=1``, dicts of gpu (index), slot, name, uuid, mem_total,
+    mem_used, gi, ci.
     ``fail``: function name to NVML return code. Other keywords: init, driver, cuda, delay_ms.
     """
     lines = [f"{key} {value}" for key, value in settings.items()]
     lines += [_gpu_line(gpu) for gpu in gpus]
     lines += [_gpu_line(mig, "mig") for mig in migs]
-    lines += [f"proc {gpu} {pid} {used}" for gpu, pid, used in procs]
+    lines += ["proc " + " ".join(str(value) for value in proc) for proc in procs]
     lines += [f"fail {function} {code}" for function, code in (fail or {}).items()]
     config_file.write_text("\n".join(lines) + "\n")
     os.environ["NVML_STANDIN_CONFIG"] = str(config_file)

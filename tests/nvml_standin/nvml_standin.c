@@ -10,7 +10,9 @@
  *   delay_ms <n>              every call sleeps this long first (a slow driver)
  *   gpu k=v;k=v;...           one device per line, in index order. Keys: name uuid mem_total
  *                             mem_used util mem_util temp power power_limit mig (0/1)
- *   proc <gpu> <pid> <bytes>  a compute process on that GPU holding that much memory
+ *   proc <gpu> <pid> <bytes> [<mig slot>]
+ *                             a compute process on that GPU holding that much memory (listed on
+ *                             the GPU, and on its MIG instance when a slot is given)
  *   mig k=v;k=v;...           a MIG instance of a GPU whose line says mig=1. Keys: gpu (its index),
  *                             slot (its MIG device index, else the next free one), name uuid
  *                             mem_total mem_used gi ci. Utilisation, temperature and power are
@@ -70,7 +72,7 @@ static struct {
   unsigned int nmigs;
   struct standin_device migs[MAX_MIGS];
   unsigned int nprocs;
-  struct { unsigned int gpu, pid; unsigned long long used; } procs[MAX_PROCS];
+  struct { unsigned int gpu, pid; unsigned long long used; int mig; } procs[MAX_PROCS];
   unsigned int nfails;
   struct { char function[TEXT]; int code; } fails[MAX_FAILS];
 } cfg;
@@ -192,10 +194,11 @@ static void load_config(void) {
     else if (!strcmp(line, "gpu")) parse_gpu(value);
     else if (!strcmp(line, "mig")) parse_mig(value);
     else if (!strcmp(line, "proc") && cfg.nprocs < MAX_PROCS) {
-      unsigned int gpu, pid; unsigned long long used;
-      if (sscanf(value, "%u %u %llu", &gpu, &pid, &used) == 3) {
+      unsigned int gpu, pid; unsigned long long used; int mig = -1;
+      if (sscanf(value, "%u %u %llu %d", &gpu, &pid, &used, &mig) >= 3) {
         cfg.procs[cfg.nprocs].gpu = gpu;
         cfg.procs[cfg.nprocs].pid = pid;
+        cfg.procs[cfg.nprocs].mig = mig;
         cfg.procs[cfg.nprocs++].used = used;
       }
     } else if (!strcmp(line, "fail") && cfg.nfails < MAX_FAILS) {
@@ -397,15 +400,21 @@ nvmlReturn_t nvmlDeviceGetComputeInstanceId(nvmlDevice_t device, unsigned int *i
   return OK;
 }
 
+/* Whether process i shows on this handle: a GPU lists all of its own, an instance only its own. */
+static int listed_on(nvmlDevice_t device, unsigned int i) {
+  if (cfg.procs[i].gpu != device->index) return 0;
+  return !device->is_mig || cfg.procs[i].mig == (int)device->slot;
+}
+
 static nvmlReturn_t list_processes(nvmlDevice_t device, unsigned int *count, nvmlProcessInfo_t *infos) {
   unsigned int n = 0;
   for (unsigned int i = 0; i < cfg.nprocs; i++)
-    if (cfg.procs[i].gpu == device->index) n++;
+    if (listed_on(device, i)) n++;
   if (n == 0) { *count = 0; return OK; }
   if (!infos || *count < n) { *count = n; return INSUFFICIENT_SIZE; }
   unsigned int k = 0;
   for (unsigned int i = 0; i < cfg.nprocs; i++) {
-    if (cfg.procs[i].gpu != device->index) continue;
+    if (!listed_on(device, i)) continue;
     infos[k].pid = cfg.procs[i].pid;
     infos[k].usedGpuMemory = cfg.procs[i].used;
     infos[k].gpuInstanceId = 0xFFFFFFFF;

@@ -121,7 +121,8 @@ test.describe('Resources', () => {
         `mem_used=${21 * GiB};gi=1;ci=0`,
       'mig gpu=0;slot=1;name=NVIDIA A100-SXM4-80GB MIG 1g.10gb;' +
         `uuid=MIG-5c1e2b1a-0000-4000-8000-00000000a002;mem_total=${10 * GiB};` +
-        `mem_used=${5 * GiB};gi=9;ci=0`
+        `mem_used=${5 * GiB};gi=9;ci=0`,
+      `proc 0 4000001 ${20 * GiB} 0` // a process of another container, on instance 0
     );
     await page.menu.clickMenuItem('Runtime>View resources');
     const panel = page.locator('#colab-ext-resources');
@@ -149,6 +150,9 @@ test.describe('Resources', () => {
     await expect(
       card.locator('.jp-colab-MigDevice[data-mig="1"]')
     ).toContainText('5.0 / 10.0 GiB');
+    await expect(panel.locator('.jp-colab-Holder')).toContainText(
+      'GPU 0 · MIG 0 · pid 4000001'
+    );
     // The whole GPU's utilisation is not reported in MIG mode either: said, not blank.
     await expect(
       card.locator('[data-figure="utilization"] .jp-colab-Figure-value').first()
