@@ -161,6 +161,9 @@ test.describe('Resources', () => {
     const light = testInfo.outputPath('resources-mig-light.png');
     await card.screenshot({ path: light });
     await testInfo.attach('resources-mig-light', { path: light });
+    const holders = testInfo.outputPath('resources-mig-holders-light.png');
+    await panel.locator('.jp-colab-Holders-list').screenshot({ path: holders });
+    await testInfo.attach('resources-mig-holders-light', { path: holders });
     await page.theme.setDarkTheme();
     await expect(instances).toHaveCount(2);
     const dark = testInfo.outputPath('resources-mig-dark.png');
