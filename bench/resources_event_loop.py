@@ -15,7 +15,7 @@
 3. One sample's cost against the bare NVML calls it makes (stand-in at 1 ms a call, roughly a
    real driver). Goal: at most 1.5x.
 
-    python bench/resources_event_loop.py [--delay-ms 2000] [--seconds 8] [--cpu-seconds 10]
+    python bench/resources_event_loop.py [--delay-ms 2000] [--seconds 8] [--cpu-seconds SECONDS]
         [--rounds 3] [--only 1|2|3]
 """
 
@@ -214,7 +214,9 @@ def main() -> None:
     parser.add_argument("--delay-ms", type=int, default=2000, help="stand-in NVML call time")
     parser.add_argument("--seconds", type=float, default=8.0, help="length of each measurement")
     parser.add_argument(
-        "--cpu-seconds", type=float, default=10.0, help="length of each server CPU window"
+        "--cpu-seconds",
+        type=float,
+        help="length of each server CPU window (default: --seconds, at least 5)",
     )
     parser.add_argument("--rounds", type=int, default=3, help="server CPU rounds (medians)")
     parser.add_argument("--only", choices=["1", "2", "3"], help="run one part only")
@@ -229,6 +231,7 @@ def main() -> None:
         asyncio.run(_serve(args.serve, args.port))
         return
 
+    args.cpu_seconds = args.cpu_seconds or max(5.0, args.seconds)
     _setup_driver(config, args.delay_ms)
     parts = {"1": part_event_loop, "2": part_server_cpu, "3": part_sample_cost}
     for number, part in parts.items():
