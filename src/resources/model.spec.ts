@@ -207,6 +207,17 @@ describe('ResourcesModel', () => {
     delete (document as { hidden?: boolean }).hidden;
   });
 
+  it('ignores what a tab of an older version broadcasts', async () => {
+    const [mine, old] = channels(2);
+    const model = new ResourcesModel(counter().fetcher, mine, null);
+    await sleep(100);
+    old.postMessage(sample() as unknown as ISharedSample); // the former format
+    await sleep(50);
+    expect(model.error).toBeNull();
+    expect(model.resources).not.toBeNull();
+    model.dispose();
+  });
+
   it('keeps the last answer and reports the failure', async () => {
     let fail = false;
     const model = new ResourcesModel(

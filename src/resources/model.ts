@@ -226,6 +226,9 @@ export class ResourcesModel implements IDisposable {
   }
 
   private _received(message: ISharedSample): void {
+    if (!message || typeof message !== 'object' || !message.sample) {
+      return; // a tab still running an older version of this extension
+    }
     if (this._feed !== null) {
       if (message.from > this._id) {
         return; // two leaders for a moment: the lower id keeps the feed, the other yields
