@@ -2,7 +2,8 @@
 
 A real Jupyter server with colab-ext starts, a notebook session's kernel allocates GPU memory with
 PyTorch, and ``GET /colab/resources`` must report that notebook holding it, within a few percent
-of what NVML itself (and ``nvidia-smi``, when present) says for the kernel's process.
+of what NVML itself (and ``nvidia-smi``, when present) says for the kernel's process. The pushed
+feed (``/colab/resources/socket``) must report the same. GPUs in MIG mode print their instances.
 
     python scripts/gpu_check_resources.py [--gib 4] [--tolerance 0.03]
     python scripts/gpu_check_resources.py --standin   # the plumbing only, on the stand-in driver
@@ -90,6 +91,29 @@ def run_in_kernel(runtime: Path, kernel_id: str, code: str) -> None:
         client.stop_channels()
 
 
+def pushed_sample(port: int) -> Any:
+    """The first sample the resources WebSocket pushes after a new one was taken."""
+    import asyncio
+
+    from tornado.httpclient import HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    async def read() -> Any:
+        url = f"ws://127.0.0.1:{port}/colab/resources/socket"
+        headers = {"Authorization": f"token {TOKEN}"}
+        connection = await websocket_connect(HTTPRequest(url, headers=headers))
+        try:
+            await asyncio.wait_for(connection.read_message(), 30)  # the latest, at once
+            frame = await asyncio.wait_for(connection.read_message(), 30)  # a fresh one
+        finally:
+            connection.close()
+        if frame is None:
+            raise SystemExit("the resources socket closed")
+        return json.loads(frame)
+
+    return asyncio.run(read())
+
+
 def nvml_view(pid: int) -> int:
     """Bytes NVML itself reports for ``pid`` over all GPUs."""
     import pynvml
@@ -142,7 +166,10 @@ def main() -> int:
         from tests import nvml_standin
 
         nvml_standin.preload(nvml_standin.build(work / "nvml"))
-        nvml_standin.configure(work / "nvml.conf", gpus=["Stand-in GPU"])
+        # GPU 1 is in MIG mode with one instance, so the MIG listing is exercised too.
+        standin_gpus = ["Stand-in GPU", {"name": "Stand-in A100", "mig": 1}]
+        standin_migs = [{"gpu": 1, "name": "Stand-in A100 MIG 1g.10gb"}]
+        nvml_standin.configure(work / "nvml.conf", gpus=standin_gpus, migs=standin_migs)
         env = dict(os.environ)
     port = free_port()
     server = start_server(root, runtime, port, env)
@@ -159,7 +186,10 @@ def main() -> int:
             run_in_kernel(runtime, kernel_id, "import os; open('pid', 'w').write(str(os.getpid()))")
             pid = int((root / "pid").read_text())
             nvml_standin.configure(
-                work / "nvml.conf", gpus=["Stand-in GPU"], procs=[(0, pid, wanted)]
+                work / "nvml.conf",
+                gpus=standin_gpus,
+                migs=standin_migs,
+                procs=[(0, pid, wanted)],
             )
         else:
             code = (
@@ -170,13 +200,31 @@ def main() -> int:
             run_in_kernel(runtime, kernel_id, code)
             pid = int((root / "pid").read_text())
         time.sleep(3)  # a few sampler ticks
-        holders = call(port, "colab/resources")["gpu"]["holders"]
+        answer = call(port, "colab/resources")
+        holders = answer["gpu"]["holders"]
         mine = [h for h in holders if h["notebook_path"] == "gpu-check.ipynb"]
         reported = sum(h["used_bytes"] or 0 for h in mine)
+        pushed = pushed_sample(port)["gpu"]["holders"]
+        pushed_mine = [h for h in pushed if h["notebook_path"] == "gpu-check.ipynb"]
+        pushed_bytes = sum(h["used_bytes"] or 0 for h in pushed_mine)
         nvml, smi = nvml_view(pid), smi_view(pid)
-        print(f"kernel pid {pid}: colab-ext {reported} B, NVML {nvml} B, nvidia-smi {smi} B")
+        print(
+            f"kernel pid {pid}: colab-ext {reported} B (pushed {pushed_bytes} B), NVML {nvml} B, "
+            f"nvidia-smi {smi} B"
+        )
+        for device in answer["gpu"]["devices"]:
+            for mig in device.get("mig_devices", []):
+                print(
+                    f"GPU {device['index']} MIG {mig['index']} {mig['name']} {mig['uuid']}: "
+                    f"{mig['memory_used_bytes']} / {mig['memory_total_bytes']} B, utilisation "
+                    f"{mig['unavailable'].get('utilization_percent', mig['utilization_percent'])}"
+                )
         references = [value for value in (nvml, smi) if value]
-        ok = bool(mine) and all(abs(reported - ref) <= args.tolerance * ref for ref in references)
+        ok = (
+            bool(mine)
+            and all(abs(reported - ref) <= args.tolerance * ref for ref in references)
+            and all(abs(pushed_bytes - ref) <= args.tolerance * ref for ref in references)
+        )
         print("OK" if ok else f"MISMATCH (holders: {holders})")
         call(port, f"api/sessions/{session['id']}", "DELETE")
         return 0 if ok else 1

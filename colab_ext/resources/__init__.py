@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..core.routing import Route, route
-from .handlers import ResourcesHandler
+from .handlers import ResourcesHandler, ResourcesSocketHandler
 from .sampler import ResourceSampler
 from .settings import ResourcesSettings
 
@@ -16,7 +16,7 @@ __all__ = ["ResourceSampler", "ResourcesSettings", "setup"]
 
 
 def setup(app: ColabExt) -> list[Route]:
-    """Build the one shared sampler and return the feature's REST routes."""
+    """Build the one shared sampler and return the feature's routes (REST and WebSocket)."""
     server = app.serverapp
     assert server is not None
     sampler = ResourceSampler(
@@ -28,4 +28,7 @@ def setup(app: ColabExt) -> list[Route]:
         nvml_timeout=app.nvml_timeout,
     )
     app.on_stop(sampler.stop)
-    return [route("resources", ResourcesHandler, sampler=sampler)]
+    return [
+        route("resources", ResourcesHandler, sampler=sampler),
+        route("resources/socket", ResourcesSocketHandler, sampler=sampler),
+    ]

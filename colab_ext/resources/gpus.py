@@ -21,6 +21,24 @@ T = TypeVar("T")
 
 
 @dataclass
+class MigReading:
+    """One MIG instance of a GPU split by MIG: its own memory and UUID.
+
+    NVML reports no utilisation, temperature or power for an instance; ``unavailable`` says so.
+    """
+
+    index: int  # its MIG device index on the parent GPU
+    name: str
+    uuid: str
+    memory_used_bytes: int | None = None
+    memory_total_bytes: int | None = None
+    utilization_percent: int | None = None
+    gpu_instance_id: int | None = None
+    compute_instance_id: int | None = None
+    unavailable: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
 class GpuReading:
     """What NVML said about one GPU at one moment."""
 
@@ -37,6 +55,9 @@ class GpuReading:
     mig_enabled: bool | None = None
     pcie_tx_kbps: int | None = None
     pcie_rx_kbps: int | None = None
+    #: The MIG instances while MIG is enabled (else empty; why, when NVML could not list them,
+    #: is in ``unavailable["mig_devices"]``).
+    mig_devices: list[MigReading] = field(default_factory=list)
     #: Field name to why NVML could not give it.
     unavailable: dict[str, str] = field(default_factory=dict)
 
@@ -48,6 +69,8 @@ class GpuProcess:
     gpu_index: int
     pid: int
     used_bytes: int | None
+    #: The MIG instance it runs on (its MIG device index), on a GPU in MIG mode.
+    mig_index: int | None = None
 
 
 @dataclass
@@ -79,7 +102,7 @@ def why_unavailable(error: pynvml.NVMLError) -> str:
 class _Fields:
     """Reads optional values of one GPU, noting why each missing one is missing."""
 
-    def __init__(self, reading: GpuReading) -> None:
+    def __init__(self, reading: GpuReading | MigReading) -> None:
         self.reading = reading
 
     def get(self, names: tuple[str, ...], read: Callable[[], T]) -> T | None:
@@ -91,7 +114,8 @@ class _Fields:
             return None
 
 
-def _read_device(index: int) -> GpuReading:
+def _read_device(index: int, mig_processes: dict[int, list[GpuProcess] | None]) -> GpuReading:
+    """One GPU; the processes of its MIG instances, if it has any, go into ``mig_processes``."""
     handle = pynvml.nvmlDeviceGetHandleByIndex(index)
     reading = GpuReading(
         index=index,
@@ -107,6 +131,8 @@ def _read_device(index: int) -> GpuReading:
     mig: Any = fields.get(("mig_enabled",), lambda: pynvml.nvmlDeviceGetMigMode(handle))
     if mig is not None:
         reading.mig_enabled = bool(mig[0])
+    if reading.mig_enabled:
+        mig_processes[index] = _read_mig_devices(handle, reading)
     rates: Any = fields.get(
         ("utilization_percent", "memory_utilization_percent"),
         lambda: pynvml.nvmlDeviceGetUtilizationRates(handle),
@@ -143,13 +169,72 @@ def _read_device(index: int) -> GpuReading:
     return reading
 
 
-def _read_processes(index: int) -> list[GpuProcess]:
-    handle = pynvml.nvmlDeviceGetHandleByIndex(index)
+def _read_mig_device(index: int, handle: Any) -> MigReading:
+    reading = MigReading(
+        index=index,
+        name=_text(pynvml.nvmlDeviceGetName(handle)),
+        uuid=_text(pynvml.nvmlDeviceGetUUID(handle)),
+    )
+    fields = _Fields(reading)
+    memory: Any = fields.get(
+        ("memory_used_bytes", "memory_total_bytes"), lambda: pynvml.nvmlDeviceGetMemoryInfo(handle)
+    )
+    if memory is not None:
+        reading.memory_used_bytes, reading.memory_total_bytes = int(memory.used), int(memory.total)
+    rates: Any = fields.get(
+        ("utilization_percent",), lambda: pynvml.nvmlDeviceGetUtilizationRates(handle)
+    )
+    if rates is not None:  # no driver reports it today; show it if one ever does
+        reading.utilization_percent = int(rates.gpu)
+    elif reading.unavailable.get("utilization_percent") == "not supported on this GPU":
+        reading.unavailable["utilization_percent"] = "not supported on a MIG instance"
+    reading.gpu_instance_id = fields.get(
+        ("gpu_instance_id",), lambda: int(pynvml.nvmlDeviceGetGpuInstanceId(handle))
+    )
+    reading.compute_instance_id = fields.get(
+        ("compute_instance_id",), lambda: int(pynvml.nvmlDeviceGetComputeInstanceId(handle))
+    )
+    return reading
+
+
+def _read_mig_devices(parent: Any, reading: GpuReading) -> list[GpuProcess] | None:
+    """The MIG instances of a GPU in MIG mode, and the processes on each.
+
+    A failure is noted, never raised. The processes come from each instance's own handle: NVML
+    lists a MIG GPU's processes on the parent only for privileged callers. None when no
+    instance could be asked (then the parent's list is all there is).
+    """
+    processes: list[GpuProcess] = []
+    asked = False
+    try:
+        slots = int(pynvml.nvmlDeviceGetMaxMigDeviceCount(parent))
+        for slot in range(slots):
+            try:
+                handle = pynvml.nvmlDeviceGetMigDeviceHandleByIndex(parent, slot)
+            except pynvml.NVMLError_NotFound:
+                continue  # an empty slot: no instance was created there
+            instance = _read_mig_device(slot, handle)
+            reading.mig_devices.append(instance)
+            try:
+                processes += _processes_of(handle, reading.index, slot)
+                asked = True
+            except pynvml.NVMLError as error:
+                instance.unavailable["processes"] = why_unavailable(error)
+    except pynvml.NVMLError as error:
+        reading.unavailable["mig_devices"] = why_unavailable(error)
+    return processes if asked else None
+
+
+def _processes_of(handle: Any, gpu_index: int, mig_index: int | None) -> list[GpuProcess]:
     found = []
     for info in pynvml.nvmlDeviceGetComputeRunningProcesses(handle):
         used = getattr(info, "usedGpuMemory", None)
-        found.append(GpuProcess(gpu_index=index, pid=int(info.pid), used_bytes=used))
+        found.append(GpuProcess(gpu_index, int(info.pid), used, mig_index))
     return found
+
+
+def _read_processes(index: int) -> list[GpuProcess]:
+    return _processes_of(pynvml.nvmlDeviceGetHandleByIndex(index), index, None)
 
 
 class NvmlSession:
@@ -198,7 +283,8 @@ class NvmlSession:
         try:
             version = _text(pynvml.nvmlSystemGetDriverVersion())
             count = pynvml.nvmlDeviceGetCount()
-            devices = [_read_device(index) for index in range(count)]
+            mig_processes: dict[int, list[GpuProcess] | None] = {}
+            devices = [_read_device(index, mig_processes) for index in range(count)]
         except pynvml.NVMLError as error:
             # A driver that fails here may be recovering (GPU lost, reset): start afresh next time.
             self.close()
@@ -214,6 +300,10 @@ class NvmlSession:
         processes: list[GpuProcess] = []
         problems = []
         for device in devices:
+            on_instances = mig_processes.get(device.index)
+            if on_instances is not None:
+                processes += on_instances  # each with its instance (the parent lists the same)
+                continue
             try:
                 processes += _read_processes(device.index)
             except pynvml.NVMLError as error:

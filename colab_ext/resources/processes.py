@@ -22,6 +22,7 @@ class GpuHolder:
     gpu_index: int
     pids: list[int]
     used_bytes: int | None
+    mig_index: int | None = None
     kernel_id: str | None = None
     kernel_name: str | None = None
     notebook_path: str | None = None
@@ -30,6 +31,7 @@ class GpuHolder:
     def as_json(self) -> dict[str, Any]:
         return {
             "gpu_index": self.gpu_index,
+            "mig_index": self.mig_index,
             "pids": self.pids,
             "used_bytes": self.used_bytes,
             "kernel_id": self.kernel_id,
@@ -54,12 +56,13 @@ def _add(total: int | None, more: int | None) -> int | None:
 
 
 async def gpu_holders(processes: list[GpuProcess], kernels: KernelDirectory) -> list[GpuHolder]:
-    """Group GPU processes by (GPU, kernel); processes of no kernel stay one row each."""
+    """Group GPU processes by (GPU, MIG instance, kernel); processes of no kernel stay one row
+    each."""
     if not processes:
         return []
     notebooks = await kernels.notebooks()
     names = {kernel.id: kernel.name for kernel in await kernels.list()}
-    by_kernel: dict[tuple[int, str], GpuHolder] = {}
+    by_kernel: dict[tuple[int, int | None, str], GpuHolder] = {}
     others: list[GpuHolder] = []
     for process in processes:
         kernel_id = None if kernels.is_remote else kernels.kernel_of_pid(process.pid)
@@ -69,17 +72,19 @@ async def gpu_holders(processes: list[GpuProcess], kernels: KernelDirectory) -> 
                     process.gpu_index,
                     [process.pid],
                     process.used_bytes,
+                    process.mig_index,
                     process_name=_process_name(process.pid),
                 )
             )
             continue
-        key = (process.gpu_index, kernel_id)
+        key = (process.gpu_index, process.mig_index, kernel_id)
         holder = by_kernel.get(key)
         if holder is None:
             by_kernel[key] = GpuHolder(
                 process.gpu_index,
                 [process.pid],
                 process.used_bytes,
+                process.mig_index,
                 kernel_id=kernel_id,
                 kernel_name=names.get(kernel_id),
                 notebook_path=notebooks.get(kernel_id),
@@ -89,5 +94,5 @@ async def gpu_holders(processes: list[GpuProcess], kernels: KernelDirectory) -> 
             holder.pids.append(process.pid)
             holder.used_bytes = _add(holder.used_bytes, process.used_bytes)
     holders = list(by_kernel.values()) + others
-    holders.sort(key=lambda h: (h.gpu_index, -(h.used_bytes or 0)))
+    holders.sort(key=lambda h: (h.gpu_index, h.mig_index or 0, -(h.used_bytes or 0)))
     return holders

@@ -1,8 +1,9 @@
 """The one resource sampler every open tab shares.
 
-Requests only read the latest sample (serialised once per tick), so twenty tabs cost about what
-one does. Sampling runs only while someone asked recently and stops by itself afterwards,
-releasing the NVIDIA driver.
+Each tick's sample is serialised once and pushed, as the same bytes, to every WebSocket
+subscriber; HTTP requests read the latest sample (serialised once per tick too). Sampling runs
+only while someone subscribes or asked recently, and stops by itself afterwards, releasing the
+NVIDIA driver.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 import logging
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
@@ -30,6 +32,9 @@ log = logging.getLogger(__name__)
 
 #: One history point: time, RAM used, CPU %, and per GPU index (utilisation %, memory used).
 Point = tuple[float, int | None, float | None, dict[int, tuple[int | None, int | None]]]
+
+#: Receives each new sample as UTF-8 JSON (the same bytes object for every subscriber).
+Subscriber = Callable[[bytes], None]
 
 
 def _system(root_dir: str, cpu: CpuMeter) -> tuple[MemoryReading, tuple[Any, Any], Any]:
@@ -59,8 +64,10 @@ class ResourceSampler:
         self._last_watched = 0.0
         self._task: asyncio.Task[None] | None = None
         self._sampled = asyncio.Event()
+        self.history_seconds = history_seconds
         self._latest: dict[str, Any] | None = None
-        self._cache: dict[bool, str] = {}
+        self._cache: dict[bool, bytes] = {}
+        self._subscribers: list[Subscriber] = []
         self._system_problem: str | None = None
         self._last_failure: str | None = None
         self._tpus = tpu_devices()
@@ -68,26 +75,68 @@ class ResourceSampler:
 
     @property
     def running(self) -> bool:
-        """Whether the sampler is sampling now (someone watched recently)."""
+        """Whether the sampler is sampling now (someone watches or watched recently)."""
         return self._task is not None and not self._task.done()
 
-    async def snapshot_json(self, history: bool = False) -> str:
+    @property
+    def subscribers(self) -> int:
+        """How many pushed feeds (WebSockets) are subscribed now."""
+        return len(self._subscribers)
+
+    async def snapshot(self, history: bool = False) -> bytes:
         """The latest sample as JSON (with the history when asked); starts sampling if idle."""
-        self._last_watched = time.monotonic()
-        if not self.running:
-            self._sampled = asyncio.Event()
-            self._task = asyncio.create_task(self._run())
+        self._watched()
         await self._sampled.wait()
         if self._latest is None:
             raise Unavailable(
                 "The resource monitor could not take a sample. The server log has the details."
             )
+        return self._encoded(history)
+
+    def subscribe(self, deliver: Subscriber) -> None:
+        """Push every new sample to ``deliver`` until :meth:`unsubscribe`; the latest one now
+        when sampling is under way.
+
+        ``deliver`` runs on the event loop and must not block (queue a write, no more).
+        """
+        fresh = self.running  # an idle sampler's last sample may be minutes old: wait a tick
+        self._subscribers.append(deliver)
+        self._watched()
+        if fresh and self._latest is not None:
+            deliver(self._encoded(False))
+
+    def unsubscribe(self, deliver: Subscriber) -> None:
+        """Stop pushing to ``deliver``. Sampling goes on ``idle_after`` more seconds (a reload)."""
+        with contextlib.suppress(ValueError):
+            self._subscribers.remove(deliver)
+        self._last_watched = time.monotonic()
+
+    def _watched(self) -> None:
+        self._last_watched = time.monotonic()
+        if not self.running:
+            self._sampled = asyncio.Event()
+            self._task = asyncio.create_task(self._run())
+
+    def _encoded(self, history: bool) -> bytes:
         cached = self._cache.get(history)
         if cached is None:
             assert self._latest is not None
             payload = dict(self._latest, history=self._history_json()) if history else self._latest
-            cached = self._cache[history] = json.dumps(payload)
+            cached = self._cache[history] = json.dumps(payload).encode()
         return cached
+
+    def _push(self) -> None:
+        """Hand this tick's sample, serialised once, to every subscriber."""
+        if not self._subscribers:
+            return
+        payload = self._encoded(False)
+        for deliver in list(self._subscribers):
+            try:
+                deliver(payload)
+            except Exception:
+                # One broken subscriber must not starve the others; it is dropped.
+                log.exception("colab-ext: pushing a resource sample failed")
+                self.unsubscribe(deliver)
 
     async def stop(self) -> None:
         """Stop sampling and release the driver (on server shutdown)."""
@@ -100,7 +149,7 @@ class ResourceSampler:
     async def _run(self) -> None:
         self._cpu.read()  # the first reading only sets the reference point
         try:
-            while time.monotonic() - self._last_watched < self.idle_after:
+            while self._subscribers or time.monotonic() - self._last_watched < self.idle_after:
                 started = time.monotonic()
                 try:
                     await self.sample()
@@ -124,6 +173,7 @@ class ResourceSampler:
         self._latest = {
             "sampled_at": now,
             "interval_s": self.interval,
+            "history_s": self.history_seconds,
             "memory": None if memory is None else asdict(memory),
             "cpu": {"percent": cpu, "count": usable_cpus(), "limit": cpu_limit},
             "disk": None if disk is None else {"used_bytes": disk.used, "total_bytes": disk.total},
@@ -136,6 +186,7 @@ class ResourceSampler:
         self._cache = {}
         self.samples_taken += 1
         self._sampled.set()
+        self._push()
 
     async def _read_system(self) -> tuple[MemoryReading, tuple[Any, Any], Any] | None:
         try:

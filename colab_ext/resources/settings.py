@@ -23,6 +23,7 @@ class ResourcesSettings(Configurable):
     resources_idle_after = Float(
         30.0,
         config=True,
-        help="Seconds without anyone asking for resources after which the sampler stops (and "
-        "releases the NVIDIA driver) until the next request.",
+        help="Seconds with no browser subscribed to the pushed samples and no one asking over "
+        "HTTP after which the sampler stops (and releases the NVIDIA driver) until the next "
+        "subscriber or request.",
     )

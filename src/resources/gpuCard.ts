@@ -5,6 +5,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 
 import { element, Figure, setText } from './dom';
 import { formatUsage } from './format';
+import { MigList } from './migList';
 import { sparkline } from './sparkline';
 import { IGpuDevice, IResourceHistory } from './types';
 
@@ -27,6 +28,8 @@ export class GpuCard {
     for (const figure of Object.values(this.figures)) {
       this.node.appendChild(figure.node);
     }
+    this.migList = new MigList(trans);
+    this.node.appendChild(this.migList.node);
   }
 
   update(device: IGpuDevice, history: IResourceHistory | undefined): void {
@@ -66,6 +69,7 @@ export class GpuCard {
         : `↑ ${(device.pcie_tx_kbps / 1024).toFixed(1)} ↓ ${(device.pcie_rx_kbps / 1024).toFixed(1)} MB/s`,
       why('pcie_tx_kbps')
     );
+    this.migList.update(device);
     const series = history?.gpus.find(g => g.index === device.index);
     f.utilization.draw(
       series
@@ -90,6 +94,7 @@ export class GpuCard {
   readonly node: HTMLElement;
   private title = element('h3', 'jp-colab-GpuCard-title');
   private subtitle = element('div', 'jp-colab-GpuCard-uuid');
+  private migList: MigList;
   private figures: Record<
     'utilization' | 'memory' | 'temperature' | 'power' | 'mig' | 'pcie',
     Figure

@@ -53,4 +53,13 @@ describe('HolderTable', () => {
     expect(table.node.querySelectorAll('li')).toHaveLength(0);
     expect(table.node.querySelector('p')!.hidden).toBe(false);
   });
+
+  it('names the MIG instance of a kernel on a GPU in MIG mode', () => {
+    const table = new HolderTable(trans, () => undefined);
+    table.update([holder({ mig_index: 2, pids: [101, 102] }), holder()]);
+    const rows = table.node.querySelectorAll('li');
+    expect(rows).toHaveLength(2); // one kernel on an instance and on the whole GPU: two rows
+    expect(rows[0].textContent).toContain('GPU 0 · MIG 2 · pid 101, 102');
+    expect(rows[1].textContent).toContain('GPU 0 · pid 101');
+  });
 });

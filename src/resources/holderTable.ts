@@ -13,7 +13,8 @@ import { IGpuHolder } from './types';
 export type ShutDownRequest = (holder: IGpuHolder, label: string) => void;
 
 function entryKey(holder: IGpuHolder): string {
-  return `${holder.gpu_index}:${holder.kernel_id ?? `pid-${holder.pids[0]}`}`;
+  const mig = holder.mig_index ?? '';
+  return `${holder.gpu_index}:${mig}:${holder.kernel_id ?? `pid-${holder.pids[0]}`}`;
 }
 
 /** The parts of one entry that change between refreshes. */
@@ -105,9 +106,17 @@ export class HolderTable {
     setText(entry.folder, slash >= 0 ? path!.slice(0, slash + 1) : '');
     entry.folder.hidden = slash < 0;
     setText(entry.memory, formatBytes(holder.used_bytes));
+    const pids = holder.pids.join(', ');
     setText(
       entry.where,
-      this.trans.__('GPU %1 · pid %2', holder.gpu_index, holder.pids.join(', '))
+      holder.mig_index === null || holder.mig_index === undefined
+        ? this.trans.__('GPU %1 · pid %2', holder.gpu_index, pids)
+        : this.trans.__(
+            'GPU %1 · MIG %2 · pid %3',
+            holder.gpu_index,
+            holder.mig_index,
+            pids
+          )
     );
     entry.button?.setAttribute(
       'aria-label',

@@ -20,12 +20,29 @@ export interface IGpuDevice {
   mig_enabled: boolean | null;
   pcie_tx_kbps: number | null;
   pcie_rx_kbps: number | null;
+  /** The MIG instances while MIG is enabled (why not, in `unavailable.mig_devices`). */
+  mig_devices?: IMigDevice[];
   /** Field name to why the driver did not give it. */
+  unavailable: Record<string, string>;
+}
+
+/** One MIG instance of a GPU: memory and UUID; NVML gives no utilisation for it. */
+export interface IMigDevice {
+  index: number;
+  name: string;
+  uuid: string;
+  memory_used_bytes: number | null;
+  memory_total_bytes: number | null;
+  utilization_percent: number | null;
+  gpu_instance_id?: number | null;
+  compute_instance_id?: number | null;
   unavailable: Record<string, string>;
 }
 
 export interface IGpuHolder {
   gpu_index: number;
+  /** The MIG instance the processes run on, on a GPU in MIG mode. */
+  mig_index?: number | null;
   pids: number[];
   used_bytes: number | null;
   kernel_id: string | null;
@@ -57,6 +74,8 @@ export interface IResourceHistory {
 export interface IResources {
   sampled_at: number;
   interval_s: number;
+  /** Seconds of history the server keeps (and the browser keeps when it appends). */
+  history_s?: number;
   memory: {
     used_bytes: number;
     total_bytes: number;

@@ -47,6 +47,42 @@ def test_devices_memory_processes_and_mig(nvml: Any) -> None:
         pynvml.nvmlShutdown()
 
 
+def test_mig_instances(nvml: Any) -> None:
+    nvml(
+        gpus=["NVIDIA H100 80GB HBM3", {"name": "NVIDIA A100-SXM4-40GB", "mig": 1}],
+        migs=[
+            {"gpu": 1, "uuid": "MIG-one", "mem_total": 20 << 30, "mem_used": 3 << 30, "gi": 2},
+            {"gpu": 1, "slot": 4, "uuid": "MIG-two", "gi": 7, "ci": 1},
+        ],
+    )
+    pynvml.nvmlInit()
+    try:
+        plain, split = (pynvml.nvmlDeviceGetHandleByIndex(i) for i in (0, 1))
+        assert pynvml.nvmlDeviceGetMaxMigDeviceCount(plain) == 0  # MIG off: zero, as NVML says
+        assert pynvml.nvmlDeviceGetMaxMigDeviceCount(split) == 7
+        one = pynvml.nvmlDeviceGetMigDeviceHandleByIndex(split, 0)
+        assert pynvml.nvmlDeviceGetUUID(one) == "MIG-one"
+        memory = pynvml.nvmlDeviceGetMemoryInfo(one)
+        assert (memory.total, memory.used) == (20 << 30, 3 << 30)
+        assert pynvml.nvmlDeviceGetGpuInstanceId(one) == 2
+        assert pynvml.nvmlDeviceIsMigDeviceHandle(one).value == 1
+        with pytest.raises(pynvml.NVMLError_NotFound):
+            pynvml.nvmlDeviceGetMigDeviceHandleByIndex(split, 1)  # an empty slot
+        two = pynvml.nvmlDeviceGetMigDeviceHandleByIndex(split, 4)
+        assert pynvml.nvmlDeviceGetComputeInstanceId(two) == 1
+        for unsupported in (
+            lambda: pynvml.nvmlDeviceGetUtilizationRates(two),
+            lambda: pynvml.nvmlDeviceGetTemperature(two, pynvml.NVML_TEMPERATURE_GPU),
+            lambda: pynvml.nvmlDeviceGetPowerUsage(two),
+        ):
+            with pytest.raises(pynvml.NVMLError_NotSupported):
+                unsupported()
+        with pytest.raises(pynvml.NVMLError_InvalidArgument):
+            pynvml.nvmlDeviceGetMigDeviceHandleByIndex(plain, 0)
+    finally:
+        pynvml.nvmlShutdown()
+
+
 def test_injected_failures_and_missing_functions(nvml: Any) -> None:
     nvml(gpus=["x"], fail={"nvmlDeviceGetTemperature": 3, "nvmlDeviceGetPowerUsage": 15})
     pynvml.nvmlInit()

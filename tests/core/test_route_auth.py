@@ -86,6 +86,9 @@ async def test_every_websocket_refuses_unauthenticated_upgrades(
         pattern for pattern, handler in colab_routes if issubclass(handler, WebSocketHandler)
     ]
     assert any(pattern.endswith("/socket") for pattern in sockets)
+    expected = {"ShellSocketHandler", "ResourcesSocketHandler"}
+    found = {h.__name__ for _, h in colab_routes if issubclass(h, WebSocketHandler)}
+    assert expected <= found, f"socket routes missing from the check: {expected - found}"
     accepted = []
     for pattern in sockets:
         url = f"ws://localhost:{jp_http_port}{sample_url(pattern)}"

@@ -54,29 +54,33 @@ def preload(library: Path) -> None:
     )
 
 
-def _gpu_line(gpu: str | Mapping[str, Any]) -> str:
+def _gpu_line(gpu: str | Mapping[str, Any], kind: str = "gpu") -> str:
     if isinstance(gpu, str):
         gpu = {"name": gpu}
-    return "gpu " + ";".join(f"{key}={value}" for key, value in gpu.items())
+    return f"{kind} " + ";".join(f"{key}={value}" for key, value in gpu.items())
 
 
 def configure(
     config_file: Path,
     *,
     gpus: Iterable[str | Mapping[str, Any]] = (),
-    procs: Iterable[tuple[int, int, int]] = (),
+    procs: Iterable[tuple[int, ...]] = (),
+    migs: Iterable[Mapping[str, Any]] = (),
     fail: Mapping[str, int] | None = None,
     **settings: object,
 ) -> None:
     """Write what the stand-in reports from the next nvmlInit on.
 
     ``gpus``: names, or dicts of name, uuid, mem_total, mem_used, util, mem_util, temp, power,
-    power_limit, mig. ``procs``: (gpu index, pid, bytes used). ``fail``: function name to NVML
-    return code. Other keywords: init, driver, cuda, delay_ms.
+    power_limit, mig. ``procs``: (gpu index, pid, bytes used[, MIG slot]). ``migs``: MIG
+    instances of GPUs with ``mig=1``, dicts of gpu (index), slot, name, uuid, mem_total,
+    mem_used, gi, ci.
+    ``fail``: function name to NVML return code. Other keywords: init, driver, cuda, delay_ms.
     """
     lines = [f"{key} {value}" for key, value in settings.items()]
     lines += [_gpu_line(gpu) for gpu in gpus]
-    lines += [f"proc {gpu} {pid} {used}" for gpu, pid, used in procs]
+    lines += [_gpu_line(mig, "mig") for mig in migs]
+    lines += ["proc " + " ".join(str(value) for value in proc) for proc in procs]
     lines += [f"fail {function} {code}" for function, code in (fail or {}).items()]
     config_file.write_text("\n".join(lines) + "\n")
     os.environ["NVML_STANDIN_CONFIG"] = str(config_file)

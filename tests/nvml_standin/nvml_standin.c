@@ -10,7 +10,13 @@
  *   delay_ms <n>              every call sleeps this long first (a slow driver)
  *   gpu k=v;k=v;...           one device per line, in index order. Keys: name uuid mem_total
  *                             mem_used util mem_util temp power power_limit mig (0/1)
- *   proc <gpu> <pid> <bytes>  a compute process on that GPU holding that much memory
+ *   proc <gpu> <pid> <bytes> [<mig slot>]
+ *                             a compute process on that GPU holding that much memory (listed on
+ *                             the GPU, and on its MIG instance when a slot is given)
+ *   mig k=v;k=v;...           a MIG instance of a GPU whose line says mig=1. Keys: gpu (its index),
+ *                             slot (its MIG device index, else the next free one), name uuid
+ *                             mem_total mem_used gi ci. Utilisation, temperature and power are
+ *                             "not supported" on an instance, as on real hardware.
  *   fail <function> <code>    that function returns <code> (3 = not supported, 999 = unknown)
  * The file is read again when it changes while initialised, as a real driver's processes and
  * figures change under a long-lived NVML session (so a test can start a kernel, then report it).
@@ -24,6 +30,8 @@
 #include <time.h>
 
 #define MAX_GPUS 16
+#define MAX_MIGS 32
+#define MAX_MIG_SLOTS 7
 #define MAX_PROCS 64
 #define MAX_FAILS 32
 #define TEXT 96
@@ -40,6 +48,9 @@ typedef struct standin_device {
   char name[TEXT], uuid[TEXT];
   unsigned long long mem_total, mem_used;
   unsigned int util, mem_util, temp, power, power_limit, mig;
+  /* A MIG instance: its parent GPU's index, its MIG device index and instance ids. */
+  int is_mig;
+  unsigned int parent, slot, gi, ci;
 } *nvmlDevice_t;
 
 typedef struct { unsigned long long total, free, used; } nvmlMemory_t;
@@ -58,8 +69,10 @@ static struct {
   long delay_ms;
   unsigned int count;
   struct standin_device gpus[MAX_GPUS];
+  unsigned int nmigs;
+  struct standin_device migs[MAX_MIGS];
   unsigned int nprocs;
-  struct { unsigned int gpu, pid; unsigned long long used; } procs[MAX_PROCS];
+  struct { unsigned int gpu, pid; unsigned long long used; int mig; } procs[MAX_PROCS];
   unsigned int nfails;
   struct { char function[TEXT]; int code; } fails[MAX_FAILS];
 } cfg;
@@ -123,6 +136,39 @@ static void parse_gpu(char *spec) {
   cfg.count++;
 }
 
+static void parse_mig(char *spec) {
+  if (cfg.nmigs >= MAX_MIGS) return;
+  struct standin_device *d = &cfg.migs[cfg.nmigs];
+  memset(d, 0, sizeof *d);
+  d->is_mig = 1;
+  d->mig = 1;
+  int slot = -1;
+  d->mem_total = 10ULL << 30;
+  for (char *item = strtok(spec, ";"); item; item = strtok(NULL, ";")) {
+    char *value = strchr(item, '=');
+    if (!value) continue;
+    *value++ = 0;
+    if (!strcmp(item, "gpu")) d->parent = (unsigned)atoi(value);
+    else if (!strcmp(item, "slot")) slot = atoi(value);
+    else if (!strcmp(item, "name")) snprintf(d->name, TEXT, "%s", value);
+    else if (!strcmp(item, "uuid")) snprintf(d->uuid, TEXT, "%s", value);
+    else if (!strcmp(item, "mem_total")) d->mem_total = strtoull(value, NULL, 10);
+    else if (!strcmp(item, "mem_used")) d->mem_used = strtoull(value, NULL, 10);
+    else if (!strcmp(item, "gi")) d->gi = (unsigned)atoi(value);
+    else if (!strcmp(item, "ci")) d->ci = (unsigned)atoi(value);
+  }
+  if (slot < 0) {
+    slot = 0;
+    for (unsigned int i = 0; i < cfg.nmigs; i++)
+      if (cfg.migs[i].parent == d->parent && (int)cfg.migs[i].slot >= slot) slot = (int)cfg.migs[i].slot + 1;
+  }
+  d->slot = (unsigned)slot;
+  d->index = d->parent;
+  if (!d->name[0]) snprintf(d->name, TEXT, "Stand-in GPU MIG 1g.10gb");
+  if (!d->uuid[0]) snprintf(d->uuid, TEXT, "MIG-00000000-0000-0000-0000-%06u%06u", d->parent, d->slot);
+  cfg.nmigs++;
+}
+
 static void load_config(void) {
   memset(&cfg, 0, sizeof cfg);
   strcpy(cfg.driver, "999.99");
@@ -146,11 +192,13 @@ static void load_config(void) {
     else if (!strcmp(line, "cuda")) cfg.cuda = atoi(value);
     else if (!strcmp(line, "delay_ms")) cfg.delay_ms = atol(value);
     else if (!strcmp(line, "gpu")) parse_gpu(value);
+    else if (!strcmp(line, "mig")) parse_mig(value);
     else if (!strcmp(line, "proc") && cfg.nprocs < MAX_PROCS) {
-      unsigned int gpu, pid; unsigned long long used;
-      if (sscanf(value, "%u %u %llu", &gpu, &pid, &used) == 3) {
+      unsigned int gpu, pid; unsigned long long used; int mig = -1;
+      if (sscanf(value, "%u %u %llu %d", &gpu, &pid, &used, &mig) >= 3) {
         cfg.procs[cfg.nprocs].gpu = gpu;
         cfg.procs[cfg.nprocs].pid = pid;
+        cfg.procs[cfg.nprocs].mig = mig;
         cfg.procs[cfg.nprocs++].used = used;
       }
     } else if (!strcmp(line, "fail") && cfg.nfails < MAX_FAILS) {
@@ -283,19 +331,21 @@ nvmlReturn_t nvmlDeviceGetUtilizationRates(nvmlDevice_t device, nvmlUtilization_
 
 nvmlReturn_t nvmlDeviceGetTemperature(nvmlDevice_t device, int sensor, unsigned int *temp) {
   ENTER();
-  if (sensor != 0) return NOT_SUPPORTED;
+  if (sensor != 0 || device->is_mig) return NOT_SUPPORTED;
   *temp = device->temp;
   return OK;
 }
 
 nvmlReturn_t nvmlDeviceGetPowerUsage(nvmlDevice_t device, unsigned int *milliwatts) {
   ENTER();
+  if (device->is_mig) return NOT_SUPPORTED;
   *milliwatts = device->power;
   return OK;
 }
 
 nvmlReturn_t nvmlDeviceGetEnforcedPowerLimit(nvmlDevice_t device, unsigned int *milliwatts) {
   ENTER();
+  if (device->is_mig) return NOT_SUPPORTED;
   *milliwatts = device->power_limit;
   return OK;
 }
@@ -313,15 +363,58 @@ nvmlReturn_t nvmlDeviceGetMigMode(nvmlDevice_t device, unsigned int *current, un
   return OK;
 }
 
+/* ---- MIG ---- */
+nvmlReturn_t nvmlDeviceGetMaxMigDeviceCount(nvmlDevice_t device, unsigned int *count) {
+  ENTER();
+  if (device->is_mig) return INVALID_ARGUMENT;
+  /* Zero when MIG is off, as NVML documents. */
+  *count = device->mig ? MAX_MIG_SLOTS : 0;
+  return OK;
+}
+
+nvmlReturn_t nvmlDeviceGetMigDeviceHandleByIndex(nvmlDevice_t device, unsigned int index, nvmlDevice_t *mig) {
+  ENTER();
+  if (device->is_mig || !device->mig || index >= MAX_MIG_SLOTS) return INVALID_ARGUMENT;
+  for (unsigned int i = 0; i < cfg.nmigs; i++)
+    if (cfg.migs[i].parent == device->index && cfg.migs[i].slot == index) { *mig = &cfg.migs[i]; return OK; }
+  return NOT_FOUND;
+}
+
+nvmlReturn_t nvmlDeviceIsMigDeviceHandle(nvmlDevice_t device, unsigned int *is_mig) {
+  ENTER();
+  *is_mig = (unsigned)device->is_mig;
+  return OK;
+}
+
+nvmlReturn_t nvmlDeviceGetGpuInstanceId(nvmlDevice_t device, unsigned int *id) {
+  ENTER();
+  if (!device->is_mig) return NOT_SUPPORTED;
+  *id = device->gi;
+  return OK;
+}
+
+nvmlReturn_t nvmlDeviceGetComputeInstanceId(nvmlDevice_t device, unsigned int *id) {
+  ENTER();
+  if (!device->is_mig) return NOT_SUPPORTED;
+  *id = device->ci;
+  return OK;
+}
+
+/* Whether process i shows on this handle: a GPU lists all of its own, an instance only its own. */
+static int listed_on(nvmlDevice_t device, unsigned int i) {
+  if (cfg.procs[i].gpu != device->index) return 0;
+  return !device->is_mig || cfg.procs[i].mig == (int)device->slot;
+}
+
 static nvmlReturn_t list_processes(nvmlDevice_t device, unsigned int *count, nvmlProcessInfo_t *infos) {
   unsigned int n = 0;
   for (unsigned int i = 0; i < cfg.nprocs; i++)
-    if (cfg.procs[i].gpu == device->index) n++;
+    if (listed_on(device, i)) n++;
   if (n == 0) { *count = 0; return OK; }
   if (!infos || *count < n) { *count = n; return INSUFFICIENT_SIZE; }
   unsigned int k = 0;
   for (unsigned int i = 0; i < cfg.nprocs; i++) {
-    if (cfg.procs[i].gpu != device->index) continue;
+    if (!listed_on(device, i)) continue;
     infos[k].pid = cfg.procs[i].pid;
     infos[k].usedGpuMemory = cfg.procs[i].used;
     infos[k].gpuInstanceId = 0xFFFFFFFF;

@@ -156,3 +156,70 @@ async def test_error_states_log_no_traceback_per_tick(
         await asyncio.sleep(0.25)
     noisy = [r for r in caplog.records if r.name.startswith("colab_ext") and r.levelno >= 30]
     assert noisy == []
+
+
+A100_MIG = {"name": "NVIDIA A100-SXM4-40GB", "uuid": "GPU-a100", "mig": 1, "mem_used": 6 << 30}
+
+
+async def test_a_mig_gpu_lists_its_instances(nvml: Any, get_resources: Any) -> None:
+    nvml(
+        gpus=[A100_MIG, {"name": "NVIDIA L4", "util": 12}],
+        migs=[
+            {
+                "gpu": 0,
+                "name": "NVIDIA A100-SXM4-40GB MIG 3g.20gb",
+                "uuid": "MIG-aaaa",
+                "mem_total": 20 << 30,
+                "mem_used": 5 << 30,
+                "gi": 1,
+                "ci": 0,
+            },
+            # Slot 1 is empty (an instance was destroyed): listed by what exists, not by count.
+            {
+                "gpu": 0,
+                "slot": 2,
+                "name": "NVIDIA A100-SXM4-40GB MIG 1g.5gb",
+                "uuid": "MIG-bbbb",
+                "mem_total": 5 << 30,
+                "mem_used": 1 << 30,
+                "gi": 9,
+                "ci": 0,
+            },
+        ],
+    )
+    gpu = await gpu_state(get_resources)
+    mig_gpu, plain = gpu["devices"]
+    assert [d["uuid"] for d in mig_gpu["mig_devices"]] == ["MIG-aaaa", "MIG-bbbb"]
+    first, second = mig_gpu["mig_devices"]
+    assert (first["index"], first["memory_used_bytes"], first["memory_total_bytes"]) == (
+        0,
+        5 << 30,
+        20 << 30,
+    )
+    assert (second["index"], second["gpu_instance_id"], second["compute_instance_id"]) == (2, 9, 0)
+    assert second["name"].endswith("MIG 1g.5gb")
+    for instance in (first, second):
+        assert instance["utilization_percent"] is None
+        assert instance["unavailable"]["utilization_percent"] == "not supported on a MIG instance"
+    assert plain["mig_devices"] == [] and plain["utilization_percent"] == 12
+
+
+async def test_a_mig_gpu_with_no_instances_yet(nvml: Any, get_resources: Any) -> None:
+    nvml(gpus=[A100_MIG])
+    [device] = (await gpu_state(get_resources))["devices"]
+    assert device["mig_enabled"] is True and device["mig_devices"] == []
+    assert "mig_devices" not in device["unavailable"]
+
+
+async def test_a_driver_that_cannot_list_mig_instances_says_so(
+    nvml: Any, get_resources: Any
+) -> None:
+    nvml(
+        gpus=[A100_MIG],
+        migs=[{"gpu": 0, "uuid": "MIG-aaaa"}],
+        fail={"nvmlDeviceGetMigDeviceHandleByIndex": 999},
+    )
+    [device] = (await gpu_state(get_resources))["devices"]
+    assert device["mig_devices"] == []
+    assert device["unavailable"]["mig_devices"].startswith("the driver failed to report it")
+    assert device["memory_used_bytes"] == 6 << 30  # the GPU itself is still reported

@@ -63,6 +63,7 @@ async def test_processes_of_another_container_are_listed_without_a_notebook(
     [holder] = (await get_resources())["gpu"]["holders"]
     assert holder == {
         "gpu_index": 0,
+        "mig_index": None,
         "pids": [4_000_000],
         "used_bytes": 3 << 30,
         "kernel_id": None,
@@ -134,3 +135,26 @@ async def test_a_kernels_child_processes_count_for_its_notebook(
     assert holder["notebook_path"] == "train/model.ipynb"
     assert sorted(holder["pids"]) == sorted([kernel_pid, worker_pid])
     assert holder["used_bytes"] == 7 << 30
+
+
+async def test_a_kernel_on_a_mig_instance_is_reported_with_that_instance(
+    jp_fetch: Any, jp_serverapp: Any, nvml: Any, get_resources: Any
+) -> None:
+    # NVML lists a MIG GPU's processes per instance (the parent's list needs privileges).
+    a100 = {"name": "NVIDIA A100-SXM4-40GB", "mig": 1}
+    migs = [{"gpu": 0, "uuid": "MIG-a"}, {"gpu": 0, "uuid": "MIG-b"}]
+    async with notebook_session(jp_fetch, "mig/train.ipynb") as session:
+        kernel_id = session["kernel"]["id"]
+        kernel_pid = jp_serverapp.kernel_manager.get_kernel(kernel_id).provisioner.process.pid
+        nvml(
+            gpus=[a100], migs=migs, procs=[(0, kernel_pid, 3 << 30, 1), (0, 4_000_001, 1 << 30, 0)]
+        )
+        resources = await _when(get_resources, lambda r: len(r["gpu"]["holders"]) == 2)
+    jsonschema.validate(resources, schema_of(load_spec(), "Resources"))
+    ours, other = sorted(resources["gpu"]["holders"], key=lambda h: h["kernel_id"] is None)
+    assert (ours["notebook_path"], ours["mig_index"], ours["used_bytes"]) == (
+        "mig/train.ipynb",
+        1,
+        3 << 30,
+    )
+    assert (other["kernel_id"], other["mig_index"], other["pids"]) == (None, 0, [4_000_001])

@@ -110,43 +110,149 @@ test.describe('Resources', () => {
     );
   });
 
-  test('open tabs of one lab share one poll of the server', async ({
+  test('a GPU in MIG mode lists its instances, utilisation said unavailable', async ({
+    page
+  }, testInfo) => {
+    driverReports(
+      'gpu name=NVIDIA A100-SXM4-80GB;uuid=GPU-ui-a100;mig=1;' +
+        `mem_total=${80 * GiB};mem_used=${26 * GiB};temp=44;power=90000;power_limit=400000`,
+      'mig gpu=0;name=NVIDIA A100-SXM4-80GB MIG 3g.40gb;' +
+        `uuid=MIG-5c1e2b1a-0000-4000-8000-00000000a001;mem_total=${40 * GiB};` +
+        `mem_used=${21 * GiB};gi=1;ci=0`,
+      'mig gpu=0;slot=1;name=NVIDIA A100-SXM4-80GB MIG 1g.10gb;' +
+        `uuid=MIG-5c1e2b1a-0000-4000-8000-00000000a002;mem_total=${10 * GiB};` +
+        `mem_used=${5 * GiB};gi=9;ci=0`,
+      `proc 0 4000001 ${20 * GiB} 0` // a process of another container, on instance 0
+    );
+    await page.menu.clickMenuItem('Runtime>View resources');
+    const panel = page.locator('#colab-ext-resources');
+    const card = panel.locator('.jp-colab-GpuCard[data-gpu="0"]');
+    await expect(card.locator('[data-figure="mig"]')).toContainText('enabled');
+    const instances = card.locator('.jp-colab-MigDevice');
+    await expect(instances).toHaveCount(2);
+    await expect(card.locator('.jp-colab-MigList')).toContainText(
+      '2 MIG instances'
+    );
+    const first = card.locator('.jp-colab-MigDevice[data-mig="0"]');
+    await expect(first).toContainText('MIG 0 · 3g.40gb · GI 1 CI 0');
+    await expect(first).toContainText('21.0 / 40.0 GiB');
+    await expect(first).toContainText(
+      'MIG-5c1e2b1a-0000-4000-8000-00000000a001'
+    );
+    const util = first.locator(
+      '[data-figure="utilization"] .jp-colab-Figure-value'
+    );
+    await expect(util).toHaveText('n/a');
+    await expect(util).toHaveAttribute(
+      'title',
+      'not supported on a MIG instance'
+    );
+    await expect(
+      card.locator('.jp-colab-MigDevice[data-mig="1"]')
+    ).toContainText('5.0 / 10.0 GiB');
+    await expect(panel.locator('.jp-colab-Holder')).toContainText(
+      'GPU 0 · MIG 0 · pid 4000001'
+    );
+    // The whole GPU's utilisation is not reported in MIG mode either: said, not blank.
+    await expect(
+      card.locator('[data-figure="utilization"] .jp-colab-Figure-value').first()
+    ).toHaveText('n/a');
+
+    const light = testInfo.outputPath('resources-mig-light.png');
+    await card.screenshot({ path: light });
+    await testInfo.attach('resources-mig-light', { path: light });
+    const holders = testInfo.outputPath('resources-mig-holders-light.png');
+    await panel.locator('.jp-colab-Holders-list').screenshot({ path: holders });
+    await testInfo.attach('resources-mig-holders-light', { path: holders });
+    await page.theme.setDarkTheme();
+    await expect(instances).toHaveCount(2);
+    const dark = testInfo.outputPath('resources-mig-dark.png');
+    await card.screenshot({ path: dark });
+    await testInfo.attach('resources-mig-dark', { path: dark });
+    await page.theme.setLightTheme();
+  });
+
+  test('open tabs of one lab share one pushed feed from the server', async ({
     page,
     context,
     baseURL
   }) => {
+    const sockets = { open: 0, frames: 0 };
+    let asked = 0;
+    const watch = (tab: typeof page) => {
+      tab.on('websocket', ws => {
+        if (!ws.url().includes('/colab/resources/socket')) {
+          return;
+        }
+        sockets.open++;
+        ws.on('framereceived', () => sockets.frames++);
+        ws.on('close', () => sockets.open--);
+      });
+      tab.on('request', request => {
+        if (
+          request.url().includes('/colab/resources?') ||
+          request.url().endsWith('/colab/resources')
+        ) {
+          asked++;
+        }
+      });
+    };
+    watch(page);
+    await page.reload();
     const tabs = [page];
     for (let i = 0; i < 2; i++) {
       const tab = await context.newPage();
+      watch(tab);
       await tab.goto(`${baseURL}/lab`);
-      await expect(tab.locator('.jp-colab-ResourcesStatus')).toContainText(
-        'RAM',
-        { timeout: 60000 }
-      );
       tabs.push(tab);
     }
-    // All three are visible, so none stands by: each would poll on its own without sharing.
     for (const tab of tabs) {
+      await expect(tab.locator('.jp-colab-ResourcesStatus')).toContainText(
+        /RAM \d+%/,
+        { timeout: 60000 }
+      );
+      // All three are visible, so none stands by: each could lead.
       expect(await tab.evaluate(() => document.visibilityState)).toBe(
         'visible'
       );
     }
-    let asked = 0;
-    for (const tab of tabs) {
-      tab.on('request', request => {
-        if (request.url().includes('/colab/resources')) {
-          asked++;
-        }
-      });
-    }
-    await page.waitForTimeout(6000);
-    // One tab polls about once a second; three tabs without sharing would ask about 18 times.
-    expect(asked).toBeGreaterThan(2);
-    expect(asked).toBeLessThanOrEqual(10);
+    await page.waitForTimeout(2000); // tabs that started together settle on one leader
+    const askedBefore = asked;
+    const framesBefore = sockets.frames;
+    await page.waitForTimeout(5000);
+    // One socket for the lab, a sample a second on it, and no HTTP polling meanwhile.
+    expect(sockets.open).toBe(1);
+    expect(sockets.frames - framesBefore).toBeGreaterThanOrEqual(3);
+    expect(asked - askedBefore).toBeLessThanOrEqual(1);
     for (const tab of tabs) {
       await expect(tab.locator('.jp-colab-ResourcesStatus')).toContainText(
         /RAM \d+%/
       );
     }
+  });
+
+  test('without the socket a tab polls over HTTP and keeps the figures fresh', async ({
+    page
+  }) => {
+    let refused = 0;
+    await page.routeWebSocket(/\/colab\/resources\/socket/, ws => {
+      refused++;
+      void ws.close();
+    });
+    let asked = 0;
+    page.on('request', request => {
+      if (request.url().includes('/colab/resources')) {
+        asked++;
+      }
+    });
+    await page.reload();
+    const item = page.locator('.jp-colab-ResourcesStatus');
+    await expect(item).toContainText(/RAM \d+%/, { timeout: 60000 });
+    const before = asked;
+    await page.waitForTimeout(5000);
+    expect(asked - before).toBeGreaterThanOrEqual(3); // about one a second
+    expect(refused).toBeGreaterThanOrEqual(1);
+    expect(refused).toBeLessThanOrEqual(4); // retried with backoff, not every tick
+    await expect(item).not.toHaveClass(/jp-mod-stale/);
   });
 });

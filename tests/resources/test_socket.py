@@ -1,0 +1,184 @@
+"""The pushed feed: one sample a tick, serialised once, to every subscribed WebSocket."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any
+
+import jsonschema
+import pytest
+from jupyter_server.auth import Authorizer
+from tornado.httpclient import HTTPClientError
+
+from tests.core.test_openapi import load_spec, schema_of
+
+H100 = {"name": "NVIDIA H100 80GB HBM3", "mem_total": 80 << 30, "mem_used": 9 << 30, "util": 61}
+
+
+@asynccontextmanager
+async def subscribed(jp_ws_fetch: Any, count: int = 1) -> AsyncIterator[list[Any]]:
+    """``count`` connections to ``/colab/resources/socket``, closed on exit."""
+    async with AsyncExitStack() as stack:
+        sockets = []
+        for _ in range(count):
+            ws = await jp_ws_fetch("colab", "resources", "socket")
+            stack.callback(ws.close)
+            sockets.append(ws)
+        yield sockets
+
+
+async def next_sample(ws: Any, timeout: float = 5.0) -> dict[str, Any]:
+    frame = await asyncio.wait_for(ws.read_message(), timeout)
+    assert isinstance(frame, str), "the socket closed"
+    return json.loads(frame)
+
+
+async def test_samples_are_pushed_every_interval_and_match_the_schema(
+    nvml: Any, jp_ws_fetch: Any, sampler: Any
+) -> None:
+    nvml(gpus=[H100])
+    schema = schema_of(load_spec(), "Resources")
+    async with subscribed(jp_ws_fetch) as [ws]:
+        first = await next_sample(ws)
+        later = [await next_sample(ws) for _ in range(3)]
+    for sample in [first, *later]:
+        jsonschema.validate(sample, schema)
+        assert "history" not in sample  # pushed samples are small; charts append them
+    [device] = later[-1]["gpu"]["devices"]
+    assert (device["utilization_percent"], device["memory_used_bytes"]) == (61, 9 << 30)
+    times = [sample["sampled_at"] for sample in later]
+    assert times == sorted(times) and len(set(times)) == 3  # a new sample each frame
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    assert all(0.1 <= gap <= 1.0 for gap in gaps), gaps  # the configured 0.2 s, give or take
+    assert later[-1]["interval_s"] == pytest.approx(0.2)
+    assert later[-1]["history_s"] == 300
+
+
+async def test_twenty_subscribers_share_one_sample_per_tick(
+    nvml: Any, jp_ws_fetch: Any, sampler: Any
+) -> None:
+    nvml(gpus=[H100])
+    async with subscribed(jp_ws_fetch, 20) as sockets:
+        await asyncio.gather(*(next_sample(ws) for ws in sockets))  # the latest, at once
+        assert sampler.subscribers == 20
+        taken = sampler.samples_taken
+        rounds = [await asyncio.gather(*(next_sample(ws) for ws in sockets)) for _ in range(3)]
+        # Every subscriber got the same sample of each tick, and there was one sample per tick.
+        for samples in rounds:
+            assert len({sample["sampled_at"] for sample in samples}) == 1
+        assert sampler.samples_taken - taken <= 4
+    await asyncio.sleep(0.3)
+    assert sampler.subscribers == 0  # closing a socket unsubscribes it
+
+
+async def test_the_sampler_runs_while_subscribed_and_stops_after(
+    nvml: Any, jp_ws_fetch: Any, get_resources: Any, sampler: Any
+) -> None:
+    nvml(gpus=[H100])
+    sampler.idle_after = 0.5
+    async with subscribed(jp_ws_fetch) as [ws]:
+        await next_sample(ws)
+        taken = sampler.samples_taken
+        await asyncio.sleep(1.5)  # three times idle_after with no HTTP request at all
+        assert sampler.running
+        assert sampler.samples_taken >= taken + 4  # 0.2 s a tick
+    await asyncio.sleep(1.5)
+    assert not sampler.running
+    assert not sampler.gpus.session.initialised  # the driver was released
+    # The history kept while pushing is there for the next first paint over HTTP.
+    history = (await get_resources(history=True))["history"]
+    assert len(history["t"]) >= 5
+
+
+async def test_a_subscriber_after_an_idle_spell_gets_a_fresh_sample_first(
+    nvml: Any, jp_ws_fetch: Any, get_resources: Any, sampler: Any
+) -> None:
+    nvml(gpus=[H100])
+    sampler.idle_after = 0.3
+    await get_resources()
+    await asyncio.sleep(1.0)
+    assert not sampler.running  # its last sample is now a second old
+    subscribed_at = time.time()
+    async with subscribed(jp_ws_fetch) as [ws]:
+        first = await next_sample(ws)
+    assert first["sampled_at"] >= subscribed_at
+
+
+async def test_what_the_socket_pushes_is_what_http_answers(
+    nvml: Any, jp_ws_fetch: Any, get_resources: Any
+) -> None:
+    nvml(gpus=[H100])
+    async with subscribed(jp_ws_fetch) as [ws]:
+        pushed = await next_sample(ws)
+        answered = await get_resources()
+        while pushed["sampled_at"] < answered["sampled_at"]:
+            pushed = await next_sample(ws)
+    if pushed["sampled_at"] == answered["sampled_at"]:
+        assert pushed == answered
+
+
+async def test_a_driver_failure_is_pushed_as_a_state_not_a_closed_socket(
+    nvml: Any, jp_ws_fetch: Any
+) -> None:
+    nvml(gpus=[H100])
+    async with subscribed(jp_ws_fetch) as [ws]:
+        assert (await next_sample(ws))["gpu"]["state"] in ("ok", "pending")
+        nvml(gpus=[H100], fail={"nvmlDeviceGetCount_v2": 15})  # GPU is lost
+        for _ in range(20):
+            sample = await next_sample(ws)
+            if sample["gpu"]["state"] == "driver_error":
+                break
+        assert sample["gpu"]["state"] == "driver_error"
+        assert "nvidia-smi" in sample["gpu"]["message"]
+
+
+class NoResources(Authorizer):
+    """An admin's policy: everything but the resource monitor."""
+
+    def is_authorized(self, handler: Any, user: Any, action: str, resource: str) -> bool:
+        return resource != "colab.resources"
+
+
+class TestForbidden:
+    @pytest.fixture
+    def jp_server_config(self, jp_server_config: dict[str, Any]) -> dict[str, Any]:
+        return {
+            **jp_server_config,
+            "ServerApp": {**jp_server_config["ServerApp"], "authorizer_class": NoResources},
+        }
+
+    async def test_the_socket_needs_permission_to_read_resources(
+        self, jp_ws_fetch: Any, jp_fetch: Any
+    ) -> None:
+        with pytest.raises(HTTPClientError) as refused:
+            await jp_ws_fetch("colab", "resources", "socket")
+        assert refused.value.code == 403
+        with pytest.raises(HTTPClientError) as refused:
+            await jp_fetch("colab", "resources")
+        assert refused.value.code == 403
+
+
+@pytest.mark.parametrize("size", [0, 125, 126, 65535, 65536, 200_000])
+def test_the_shared_frame_is_a_valid_text_frame(size: int) -> None:
+    from tornado.websocket import WebSocketProtocol13
+
+    from colab_ext.resources.handlers import text_frame
+
+    payload = b"x" * size
+    frame = text_frame(payload)
+    assert frame[0] == 0x81  # FIN, text
+    assert frame.endswith(payload)
+    header = frame[: len(frame) - size]
+    # The same header tornado itself writes for an unmasked server frame of this size.
+    written: list[bytes] = []
+    protocol = WebSocketProtocol13.__new__(WebSocketProtocol13)
+    protocol.mask_outgoing = False
+    protocol._wire_bytes_out = 0
+    protocol.stream = type("Stream", (), {"write": lambda self, data: written.append(data)})()
+    protocol._write_frame(True, 0x1, payload)
+    assert written == [header + payload]
