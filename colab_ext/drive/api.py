@@ -2,105 +2,25 @@
 and resumable uploads that resume after a failure by asking Drive what it received.
 
 Blocking (httplib2): call from worker threads. ``httplib2.Http`` is not thread safe, so each
-thread builds its own :class:`DriveApi`.
+thread builds its own :class:`DriveApi`. This module has the connection, listings and metadata;
+the transfers of bytes are in ``api_transfers.py``.
 """
 
 from __future__ import annotations
 
-import io
-import os
-import socket
-import ssl
-import time
 import urllib.parse
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import IO, Any
+from typing import Any
 
-import httplib2
 from google.auth.credentials import Credentials
-from google.auth.exceptions import RefreshError, TransportError
 from google_auth_httplib2 import AuthorizedHttp
 from googleapiclient.discovery import build
-from googleapiclient.errors import HttpError
-from googleapiclient.http import MediaIoBaseDownload, build_http
+from googleapiclient.http import build_http
 
-from ..core.errors import ColabError, NotFound
-from .media import MediaClient, MediaError
-
-FOLDER = "application/vnd.google-apps.folder"
-#: Google Docs types and what they are exported as (mime type, file extension).
-EXPORTS = {
-    "application/vnd.google-apps.document": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        ".docx",
-    ),
-    "application/vnd.google-apps.spreadsheet": (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ".xlsx",
-    ),
-    "application/vnd.google-apps.presentation": (
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        ".pptx",
-    ),
-    "application/vnd.google-apps.drawing": ("application/pdf", ".pdf"),
-}
-FIELDS = "id, name, mimeType, size, modifiedTime, parents"
-CHUNK = 8 * 1024 * 1024
-ATTEMPTS = 6
-TRANSIENT = (OSError, socket.timeout, ssl.SSLError, httplib2.HttpLib2Error, TransportError)
-
-
-class Cancelled(Exception):
-    """The user cancelled a transfer."""
-
-
-@dataclass(frozen=True)
-class DriveFile:
-    """One file or folder as the picker and the mount see it."""
-
-    id: str
-    name: str
-    mime_type: str
-    size: int | None
-    modified: str | None
-
-    @property
-    def is_folder(self) -> bool:
-        return self.mime_type == FOLDER
-
-    @property
-    def export(self) -> tuple[str, str] | None:
-        return EXPORTS.get(self.mime_type)
-
-    @property
-    def local_name(self) -> str:
-        """The name it has on disk: Docs get their export's extension."""
-        export = self.export
-        return self.name + export[1] if export and not self.name.endswith(export[1]) else self.name
-
-    @classmethod
-    def of(cls, meta: dict[str, Any]) -> DriveFile:
-        size = meta.get("size")
-        return cls(
-            meta["id"],
-            meta["name"],
-            meta["mimeType"],
-            int(size) if size else None,
-            meta.get("modifiedTime"),
-        )
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "local_name": self.local_name,
-            "mime_type": self.mime_type,
-            "size": self.size,
-            "modified": self.modified,
-            "is_folder": self.is_folder,
-            "is_google_doc": self.export is not None,
-        }
+from .api_retries import ATTEMPTS, backoff, friendly, is_transient
+from .api_transfers import DriveTransfers
+from .drive_file import FIELDS, FOLDER, DriveFile
+from .media import MediaClient
 
 
 class _PlainHttpTransport(AuthorizedHttp):  # type: ignore[misc]
@@ -117,40 +37,7 @@ class _PlainHttpTransport(AuthorizedHttp):  # type: ignore[misc]
         return super().request(uri, method, *args, **kwargs)
 
 
-def friendly(error: Exception, what: str) -> ColabError:
-    """A Drive failure as a message a person can act on."""
-    if isinstance(error, RefreshError):
-        return ColabError(
-            "Google refused the saved Drive sign-in (revoked or expired). Connect to Google "
-            "Drive again.",
-            status=409,
-        )
-    if isinstance(error, HttpError):
-        status = int(error.resp.status)
-        if status == 404:
-            return NotFound(f"{what}: the file is not in Drive (deleted, or not shared with you).")
-        if status in (401, 403):
-            return ColabError(f"{what}: Drive refused access ({error.reason}).", status=409)
-        if status == 429:
-            return ColabError(
-                f"{what}: Drive is rate-limiting requests; try again shortly.", status=503
-            )
-        return ColabError(f"{what}: Drive answered {status} ({error.reason}).", status=502)
-    return ColabError(f"{what}: Drive could not be reached ({type(error).__name__}).", status=503)
-
-
-def is_transient(error: Exception) -> bool:
-    """Worth retrying: 408/429/5xx from Drive, or the connection failing."""
-    if isinstance(error, HttpError):
-        return int(error.resp.status) in (408, 429, 500, 502, 503, 504)
-    return isinstance(error, TRANSIENT)
-
-
-def backoff(attempt: int) -> None:
-    time.sleep(min(0.25 * 2**attempt, 8.0))
-
-
-class DriveApi:
+class DriveApi(DriveTransfers):
     """Drive v3 for one thread."""
 
     def __init__(self, credentials: Credentials, endpoint: str, timeout: float = 60.0) -> None:
@@ -310,168 +197,3 @@ class DriveApi:
                 .execute()
             ),
         )
-
-    # --- content -------------------------------------------------------------------------------
-    def download(
-        self,
-        file: DriveFile,
-        out: IO[bytes],
-        progress: Callable[[int], None],
-        cancelled: Callable[[], bool],
-    ) -> None:
-        """Stream a file (or a Doc's export) into ``out``, resuming after transient failures."""
-        if file.export:
-            return self._export(file, out, progress, cancelled)
-        size, done, failures = file.size or 0, 0, 0
-        block = bytearray(1 << 20)
-        while done < size:
-            try:
-                response = self.media().open_range(file.id, done, size)
-                while done < size and response is not None:
-                    if cancelled():
-                        self.media().close()
-                        raise Cancelled()
-                    got = response.readinto(block)
-                    if not got:
-                        raise MediaError(None, "the download ended early")
-                    out.write(memoryview(block)[:got])
-                    done += got
-                    failures = 0
-                    progress(done)
-                if response is None:
-                    return  # shorter than its listing said
-            except (MediaError, OSError) as error:
-                self.media().close()
-                failures += 1
-                media_error = (
-                    error if isinstance(error, MediaError) else MediaError(None, str(error))
-                )
-                if not media_error.transient or failures >= ATTEMPTS:
-                    raise media_error.as_colab_error(f"Downloading {file.name}") from None
-                backoff(failures)
-        return None
-
-    def _export(
-        self,
-        file: DriveFile,
-        out: IO[bytes],
-        progress: Callable[[int], None],
-        cancelled: Callable[[], bool],
-    ) -> None:
-        assert file.export is not None
-        request = self.service.files().export_media(fileId=file.id, mimeType=file.export[0])
-        downloader = MediaIoBaseDownload(out, request, chunksize=CHUNK)
-        done, failures = False, 0
-        while not done:
-            if cancelled():
-                raise Cancelled()
-            try:
-                status, done = downloader.next_chunk(num_retries=0)
-                failures = 0
-                progress(int(status.resumable_progress))
-            except Exception as error:
-                failures += 1
-                if not is_transient(error) or failures >= ATTEMPTS:
-                    raise friendly(error, f"Downloading {file.name}") from None
-                backoff(failures)
-
-    def upload(
-        self,
-        path: str,
-        name: str,
-        mime_type: str,
-        *,
-        parent_id: str | None = None,
-        file_id: str | None = None,
-        session: str | None = None,
-        progress: Callable[[int], None] = lambda _: None,
-        cancelled: Callable[[], bool] = lambda: False,
-    ) -> DriveFile:
-        """Upload a local file as a new file in ``parent_id`` or new content of ``file_id``
-        (or finish ``session``, started while the file was being written).
-
-        The bytes go in one request; after a failure Drive is asked what it received
-        (``bytes */TOTAL``) and the rest follows, so a retry never re-sends what arrived.
-        """
-        total = os.path.getsize(path)
-        media = self.media()
-        start, failures, meta = 0, 0, None
-        if session is not None:  # part of it went up while it was written: what arrived?
-            start, meta, failures, session = self._resume(media, session, total)
-        if session is None:
-            metadata = {} if file_id else {"name": name, "parents": [parent_id or "root"]}
-            if not file_id:
-                metadata["mimeType"] = mime_type
-            session = self._media_retry(
-                f"Uploading {name}",
-                lambda: media.start_upload(metadata, mime_type, file_id, total, FIELDS),
-            )
-        client, session_path = media.for_url(session)
-        with open(path, "rb") as source:
-            while meta is None:
-                if cancelled():
-                    client.close()
-                    raise Cancelled()
-                try:
-                    if failures:
-                        start, meta = client.upload_status(session_path, total)
-                    if meta is None:
-                        before = start
-                        start, meta = client.upload_from(
-                            session_path, source, start, total, total, progress, cancelled
-                        )
-                        if meta is None and start <= before and total > before:
-                            raise MediaError(None, "Drive kept none of the bytes sent")
-                        failures = 0
-                except MediaError as error:
-                    if cancelled():
-                        raise Cancelled() from None
-                    failures += 1
-                    if not error.transient or failures >= ATTEMPTS:
-                        raise error.as_colab_error(f"Uploading {name}") from None
-                    backoff(failures)
-        progress(total)
-        return DriveFile.of(meta)
-
-    @staticmethod
-    def _resume(
-        media: MediaClient, session: str, total: int
-    ) -> tuple[int, dict[str, Any] | None, int, str | None]:
-        """(bytes Drive has, the file if that was all, failures so far, the session or None
-        when Drive no longer knows it, so that the file goes up whole in a new one)."""
-        client, session_path = media.for_url(session)
-        try:
-            start, meta = client.upload_status(session_path, total)
-        except MediaError as error:
-            return 0, None, 1, session if error.transient else None
-        return start, meta, 0, session
-
-    def _media_retry(self, what: str, call: Callable[[], Any]) -> Any:
-        for attempt in range(ATTEMPTS):
-            try:
-                return call()
-            except MediaError as error:
-                if not error.transient or attempt == ATTEMPTS - 1:
-                    raise error.as_colab_error(what) from None
-                backoff(attempt)
-        raise AssertionError("unreachable")
-
-
-def sniff_mime(name: str) -> str:
-    import mimetypes
-
-    if name.endswith(".ipynb"):
-        return "application/x-ipynb+json"
-    return mimetypes.guess_type(name)[0] or "application/octet-stream"
-
-
-__all__ = [
-    "EXPORTS",
-    "FOLDER",
-    "Cancelled",
-    "DriveApi",
-    "DriveFile",
-    "friendly",
-    "io",
-    "sniff_mime",
-]

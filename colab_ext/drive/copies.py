@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import BadRequest, ColabError, NotFound
-from .api import Cancelled, DriveApi, DriveFile, sniff_mime
+from .api import DriveApi
+from .api_transfers import Cancelled
+from .drive_file import DriveFile, sniff_mime
 from .paths import ServerRoot
 
 #: Finished jobs are kept this long for the browser to read their outcome.

@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Callable
 
 from ..core.errors import ColabError
-from .api import ATTEMPTS, backoff
+from .api_retries import ATTEMPTS, backoff
 from .media import MediaClient, MediaError
 
 BLOCK = 1024 * 1024

@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import ColabError
-from .api import ATTEMPTS, FIELDS, DriveApi, DriveFile, backoff, sniff_mime
+from .api import DriveApi
+from .api_retries import ATTEMPTS, backoff
+from .drive_file import FIELDS, DriveFile, sniff_mime
 from .media import MediaClient, MediaError
 
 #: While a file is written from start to end, its bytes go up in pieces of this size (a multiple
