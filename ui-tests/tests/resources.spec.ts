@@ -1,6 +1,7 @@
 import { expect, test } from '@jupyterlab/galata';
 import * as fs from 'fs';
 import * as path from 'path';
+import { waitForSession } from './support/sessions';
 
 /** What the stand-in NVML driver reports (read by the server started from ui-tests/). */
 const NVML_CONFIG = path.join(__dirname, '..', '.nvml-standin', 'nvml.conf');
@@ -42,6 +43,7 @@ test.describe('Resources', () => {
     const pid = (await page.notebook.getCellTextOutput(0))![0].trim();
     expect(pid).toMatch(/^\d+$/);
     driverReports(H100, `proc 0 ${pid} ${11 * GiB}`);
+    await waitForSession(request, baseURL, 'gpu-holder.ipynb');
 
     await item.click();
     const panel = page.locator('#colab-ext-resources');

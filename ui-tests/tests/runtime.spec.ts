@@ -1,4 +1,5 @@
 import { expect, test } from '@jupyterlab/galata';
+import { waitForSession } from './support/sessions';
 
 /** What the server itself reports, read straight from the route the dialog uses. */
 async function serverFacts(request: any, baseURL: string | undefined) {
@@ -17,6 +18,8 @@ test.describe('Runtime menu', () => {
     await page.notebook.createNew('about-runtime.ipynb');
     await page.notebook.setCell(0, 'code', 'import sys; print(sys.version)');
     await page.notebook.run();
+    // The dialog is a snapshot: open it once the server's session carries the notebook's name.
+    await waitForSession(request, baseURL, 'about-runtime.ipynb');
 
     await page.menu.clickMenuItem('Runtime>About this runtime');
     const dialog = page.locator('.jp-Dialog .jp-colab-AboutRuntime');
