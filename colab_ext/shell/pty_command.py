@@ -277,6 +277,16 @@ class PtyCommand:
 
     def _signal_group(self, sig: int) -> None:
         assert self.process is not None
-        with contextlib.suppress(ProcessLookupError, PermissionError):
+        try:
             # The group id is the command's pid: it leads its own session and group.
             os.killpg(self.process.pid, sig)
+        except ProcessLookupError:
+            # No such group yet: `setsid --ctty` has been exec'd but has not called setsid()
+            # (a stop button pressed within a millisecond of the start, seen in CI under load).
+            # It has started nothing yet, so the signal goes to it alone. The pid is still ours
+            # while the exit is unseen: we reap it, so it cannot have been reused.
+            if self.process.returncode is None and not (self._exited and self._exited.done()):
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(self.process.pid, sig)
+        except PermissionError:
+            pass

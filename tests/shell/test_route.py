@@ -77,6 +77,20 @@ async def test_interrupt_sends_sigint_to_the_group(jp_fetch: Any, jp_ws_fetch: A
     assert result.exit["interrupted"] is True
 
 
+async def test_an_interrupt_right_after_the_start_is_not_lost(
+    jp_fetch: Any, jp_ws_fetch: Any
+) -> None:
+    # The interrupt follows the run at once: it can reach the command before it has become its
+    # own process group (between the exec of `setsid` and its setsid() call).
+    async with notebook_shell(jp_fetch, jp_ws_fetch, "nb.ipynb") as shell:
+        for _ in range(10):
+            command_id = shell.start("sleep 100")
+            shell.send(type="interrupt", id=command_id)
+            result = await shell.until(command_id, "exit", timeout=5)
+            assert result.exit["signal"] == 2
+            assert result.exit["interrupted"] is True
+
+
 async def test_the_kernels_stop_button_interrupts_its_commands(
     jp_fetch: Any, jp_ws_fetch: Any, jp_serverapp: Any
 ) -> None:
