@@ -114,6 +114,15 @@ class _Fields:
             return None
 
 
+def _read_memory(fields: _Fields, reading: GpuReading | MigReading, handle: Any) -> None:
+    """Memory used and total, for a whole GPU or one MIG instance alike."""
+    memory: Any = fields.get(
+        ("memory_used_bytes", "memory_total_bytes"), lambda: pynvml.nvmlDeviceGetMemoryInfo(handle)
+    )
+    if memory is not None:
+        reading.memory_used_bytes, reading.memory_total_bytes = int(memory.used), int(memory.total)
+
+
 def _read_device(index: int, mig_processes: dict[int, list[GpuProcess] | None]) -> GpuReading:
     """One GPU; the processes of its MIG instances, if it has any, go into ``mig_processes``."""
     handle = pynvml.nvmlDeviceGetHandleByIndex(index)
@@ -123,11 +132,7 @@ def _read_device(index: int, mig_processes: dict[int, list[GpuProcess] | None]) 
         uuid=_text(pynvml.nvmlDeviceGetUUID(handle)),
     )
     fields = _Fields(reading)
-    memory: Any = fields.get(
-        ("memory_used_bytes", "memory_total_bytes"), lambda: pynvml.nvmlDeviceGetMemoryInfo(handle)
-    )
-    if memory is not None:
-        reading.memory_used_bytes, reading.memory_total_bytes = int(memory.used), int(memory.total)
+    _read_memory(fields, reading, handle)
     mig: Any = fields.get(("mig_enabled",), lambda: pynvml.nvmlDeviceGetMigMode(handle))
     if mig is not None:
         reading.mig_enabled = bool(mig[0])
@@ -176,11 +181,7 @@ def _read_mig_device(index: int, handle: Any) -> MigReading:
         uuid=_text(pynvml.nvmlDeviceGetUUID(handle)),
     )
     fields = _Fields(reading)
-    memory: Any = fields.get(
-        ("memory_used_bytes", "memory_total_bytes"), lambda: pynvml.nvmlDeviceGetMemoryInfo(handle)
-    )
-    if memory is not None:
-        reading.memory_used_bytes, reading.memory_total_bytes = int(memory.used), int(memory.total)
+    _read_memory(fields, reading, handle)
     rates: Any = fields.get(
         ("utilization_percent",), lambda: pynvml.nvmlDeviceGetUtilizationRates(handle)
     )
