@@ -117,6 +117,7 @@ class DriveMount:
             "mountpoint": str(self.mountpoint),
             "readonly": self.readonly,
             "state": reported.get("state", "starting") if alive else "stopped",
+            "direct_reads": bool(reported.get("direct_reads")),
             "pending_uploads": reported.get("pending", []),
             "uploading": reported.get("uploading"),
             "failed_uploads": reported.get("failed", []),

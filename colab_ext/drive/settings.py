@@ -60,7 +60,10 @@ class DriveSettings(Configurable):
         help="Seconds a folder listing of the mount is reused before Drive is asked again.",
     )
     drive_read_ahead_mb = Integer(
-        16, config=True, help="Most MiB the mount reads ahead of a sequential reader."
+        16,
+        config=True,
+        help="Most MiB a read may jump ahead of an open file's stream and still be reached by "
+        "reading on (a longer jump is a new request).",
     )
     drive_request_timeout_s = Float(
         60.0,

@@ -1,9 +1,22 @@
 """Streamed reads of one Drive file for one open handle of the mount.
 
-A sequential reader gets one ranged ``GET`` read by a background thread into 1 MiB blocks, kept in
-a bounded buffer ahead of the reader (``read_ahead`` bytes at most, reached by doubling while the
-reads stay sequential), so memory per open file is flat whatever the file's size. A read outside
-what is buffered or about to be (a seek) ends that response and starts another at the new offset.
+The thread that serves a read pulls the bytes from one ranged ``GET`` (from where the reader is to
+the end of the file) straight into libfuse's reply buffer: no copy of our own in between and no
+thread of our own. The socket's receive buffer is the read-ahead: Drive keeps sending while the
+reader is busy elsewhere, as far as TCP's window allows. (A background thread filling a buffer
+ahead of the reader cost one more copy of every byte, which on a loaded machine was a third of the
+mount's read time: see ``bench/drive_transfer.py``.)
+
+- A read where the stream is goes on from it.
+- A read a little ahead of the stream (up to ``skip`` bytes) reads on to it. The last ``KEEP``
+  bytes passed over are kept for reads that arrive out of order, as the kernel's read-ahead (page
+  cache or mmap) sends its pieces from several threads at once: the later piece skips, and the
+  earlier one finds its bytes kept.
+- A read ahead of the stream while another thread pulls from it waits its turn.
+- Anything else is a seek. The first read at a new place is one ranged request of its own, so a
+  reader hopping around a file (a zip, a parquet footer) leaves the stream where it is; a read that
+  goes on from where the last one ended moves the stream there.
+
 A dropped connection or a 5xx/429 resumes from the last byte received, with backoff.
 """
 
@@ -19,97 +32,181 @@ from ..core.errors import ColabError
 from .api_retries import ATTEMPTS, backoff
 from .media import MediaClient, MediaError
 
-BLOCK = 1024 * 1024
-MIN_AHEAD = 2 * BLOCK
-#: Blocks not yet read in full are kept until the furthest read is this far past them: the
-#: kernel's read-ahead asks for its pages from several threads, out of order.
-KEEP_BEHIND = 16 * BLOCK
-SEGMENT = 64 * BLOCK  # one request covers at most this much, then the next one follows
+PIECE = 1024 * 1024  # bytes read on to and kept are held in pieces of this size
+KEEP = 8 * 1024 * 1024  # twice the kernel's read-ahead window on the mount (fusebind.py)
+SPARE_CLIENTS = 2  # idle connections kept for one-off ranged reads
 
 
-class _Block:
-    """A reusable 1 MiB buffer and the address ctypes copies from."""
-
-    __slots__ = ("address", "buffer", "length", "used", "view")
-
-    def __init__(self) -> None:
-        self.buffer = bytearray(BLOCK)
-        self.view = (ctypes.c_char * BLOCK).from_buffer(self.buffer)  # pins the buffer
-        self.address = ctypes.addressof(self.view)
-        self.length = self.used = 0  # bytes in it, bytes copied out of it
+def _memory(address: int, size: int) -> memoryview:
+    return memoryview((ctypes.c_char * size).from_address(address)).cast("B")
 
 
 class ReadStream:
-    """Reads of ``file_id`` (``size`` bytes) served from a streamed, read-ahead buffer."""
+    """Reads of ``file_id`` (``size`` bytes) from one streamed response, pulled by the readers."""
 
     def __init__(
-        self, media: Callable[[], MediaClient], file_id: str, size: int, read_ahead: int
+        self, media: Callable[[], MediaClient], file_id: str, size: int, skip: int
     ) -> None:
         self.media, self.file_id, self.size = media, file_id, size
-        self.read_ahead = max(read_ahead, MIN_AHEAD)
-        # One lock, two waits: readers for bytes to arrive, the fetcher for room ahead. Each
-        # side wakes the other only when it is waiting (fewer thread switches per MiB).
-        lock = threading.Lock()
-        self.cond = threading.Condition(lock)
-        self.room = threading.Condition(lock)
-        self.fetchers_waiting = 0  # the current fetcher, and stale ones about to exit
-        self.blocks: deque[_Block] = deque()
-        self.spare: list[_Block] = []
-        self.base = self.end = self.pos = 0  # first buffered byte, after the last, reader's mark
-        self.ahead = MIN_AHEAD
-        self.generation = 0
-        self.running = False
-        self.waiting = 0  # readers waiting for bytes to arrive
-        self.error: ColabError | None = None
+        self.skip = max(skip, PIECE)
+        self.cond = threading.Condition()
+        # The stream: touched only by the thread that has set ``pulling``; ``next`` is the byte
+        # its response gives next, and changes under the lock.
+        self.client: MediaClient | None = None
+        self.response: http.client.HTTPResponse | None = None
+        self.next = 0
+        self.pulling = False
+        self.kept: deque[tuple[int, bytearray]] = deque()  # (offset, bytes) passed over
+        self.kept_bytes = 0
+        self.last_end = -1  # where the last read ended: a read from there moves the stream
+        self.spare: list[MediaClient] = []
         self.closed = False
 
-    # --- the reader's side (FUSE threads) -------------------------------------------------------
+    # --- reads (FUSE threads) -------------------------------------------------------------------
     def read_into(self, address: int, size: int, offset: int) -> int:
-        """Copy up to ``size`` bytes at ``offset`` to memory at ``address``; returns the count."""
+        """Copy up to ``size`` bytes at ``offset`` to memory at ``address``; returns the count.
+        Fewer than ``size`` only at the end of the file (a short read is a hole in the page
+        cache)."""
         with self.cond:
             while True:
-                if offset >= self.size:
-                    return 0
+                if self.closed:
+                    raise ColabError("Reading from Drive: the file was closed.")
                 stop = min(offset + size, self.size)
-                reachable = self.running and self.base <= offset <= self.end + self.read_ahead
-                if not reachable:
-                    if self.waiting:  # another reader waits on this stream: leave it to it
-                        break
-                    self._restart(offset)
-                elif offset >= self.pos - KEEP_BEHIND:
-                    self.ahead = min(self.ahead * 2, self.read_ahead)  # sequential: look further
-                self.pos = max(self.pos, stop)
-                if self.end >= stop:
-                    copied = self._copy(address, offset, stop)
-                    self._drop_behind()
-                    self._make_room()
-                    return copied
-                if self.error is not None:
-                    error, self.error = self.error, None
-                    self.running = False
-                    raise error
-                self._make_room()
-                self.waiting += 1
-                try:
-                    self.cond.wait()
-                finally:
-                    self.waiting -= 1
-        return self._read_direct(address, min(offset + size, self.size) - offset, offset)
+                if offset >= stop:
+                    return 0
+                if self._copy_kept(address, offset, stop):
+                    self.last_end = stop
+                    return stop - offset
+                plan = self._plan(offset)
+                if plan != "wait":
+                    break
+                self.cond.wait()
+        if plan == "once":
+            done = self._read_once(_memory(address, stop - offset), offset)
+            with self.cond:
+                self.last_end = offset + done
+            return done
+        try:
+            if plan == "move":
+                self._move_to(offset)
+            elif plan == "skip":
+                self._read_on_to(offset)
+            done = self._pull(_memory(address, stop - offset), offset)
+        finally:
+            with self.cond:
+                self.pulling = False
+                self.cond.notify_all()
+        with self.cond:
+            self.last_end = offset + done
+        return done
 
-    def _make_room(self) -> None:
-        if self.fetchers_waiting and self.end - self.pos < self.ahead:
-            self.room.notify_all()
+    def _plan(self, offset: int) -> str:
+        """What a read at ``offset`` does: "wait", "once" (a request of its own), or, after
+        taking the stream, "pull" (it is there), "skip" (read on to it) or "move" (restart)."""
+        ahead = self.response is not None and self.next <= offset <= self.next + self.skip
+        if self.pulling:
+            return "wait" if ahead else "once"
+        if ahead:
+            plan = "pull" if offset == self.next else "skip"
+        elif self.response is None or offset == self.last_end:
+            plan = "move"
+        else:
+            return "once"
+        self.pulling = True
+        return plan
 
-    def _read_direct(self, address: int, size: int, offset: int) -> int:
-        """One ranged request for a read far from where the stream is."""
-        target = memoryview((ctypes.c_char * size).from_address(address)).cast("B")
-        client, done, failures = self.media(), 0, 0
-        while done < size:
+    def _copy_kept(self, address: int, start: int, stop: int) -> bool:
+        """Copy ``[start, stop)`` from the bytes kept, if they hold all of it."""
+        pieces = [(at, piece) for at, piece in self.kept if at < stop and at + len(piece) > start]
+        covered = start
+        for at, piece in pieces:  # in order of offset; pulls between skips leave gaps
+            if at > covered:
+                return False
+            covered = at + len(piece)
+        if covered < stop:
+            return False
+        for at, piece in pieces:
+            begin, end = max(at, start), min(at + len(piece), stop)
+            source = ctypes.addressof((ctypes.c_char * len(piece)).from_buffer(piece))
+            ctypes.memmove(address + begin - start, source + begin - at, end - begin)
+        return True
+
+    # --- the stream (only the thread that set ``pulling``) ----------------------------------------
+    def _move_to(self, offset: int) -> None:
+        if self.client is not None:
+            self.client.close()  # abandons what is left of the old response
+        self.response = None
+        with self.cond:
+            self.next = offset
+            self.kept.clear()
+            self.kept_bytes = 0
+
+    def _read_on_to(self, offset: int) -> None:
+        """Read the stream on to ``offset``, keeping the last KEEP bytes passed over."""
+        while self.next < offset:
+            piece = bytearray(min(PIECE, offset - self.next))
+            got = self._pull(memoryview(piece), self.next)
+            if got < len(piece):
+                return  # the file ended before ``offset``: the pull that follows reads nothing
+            with self.cond:
+                self.kept.append((self.next - got, piece))
+                self.kept_bytes += got
+                while self.kept_bytes > KEEP:
+                    self.kept_bytes -= len(self.kept.popleft()[1])
+                self.cond.notify_all()  # a read waiting for these bytes finds them now
+
+    def _pull(self, target: memoryview, offset: int) -> int:
+        """Fill ``target`` from the stream, which is at ``offset``; fewer bytes only at the end
+        of the file. Resumes from the last byte received when the connection fails."""
+        done, failures = 0, 0
+        while done < len(target):
             try:
-                response = client.open_range(self.file_id, offset + done, offset + size)
+                if self.response is None:
+                    self.response = self._open(offset + done)
+                    if self.response is None:
+                        break  # the file ends here
+                got = self.response.readinto(target[done:])
+                if not got:
+                    raise MediaError(None, "the download ended early")
+                done += got
+                failures = 0
+            except (OSError, http.client.HTTPException, MediaError) as error:
+                self.response = None
+                if self.client is not None:
+                    self.client.close()
+                failure = error if isinstance(error, MediaError) else MediaError(None, str(error))
+                failures += 1
+                if self.closed or not failure.transient or failures >= ATTEMPTS:
+                    with self.cond:
+                        self.next = offset + done
+                    raise failure.as_colab_error("Reading from Drive") from None
+                backoff(failures)
+        with self.cond:
+            self.next = offset + done
+        return done
+
+    def _open(self, offset: int) -> http.client.HTTPResponse | None:
+        """The stream's response from ``offset`` to the end; None if the file ends before it."""
+        if self.client is None:
+            self.client = self.media()
+        response = self.client.open_range(self.file_id, offset, self.size)
+        if response is None:  # 416: the file is shorter than it was when listed
+            with self.cond:
+                self.size = min(self.size, offset)
+        return response
+
+    # --- one-off reads (any thread, outside the lock) -----------------------------------------
+    def _read_once(self, target: memoryview, offset: int) -> int:
+        """One ranged request for a read away from the stream."""
+        with self.cond:
+            client = self.spare.pop() if self.spare else self.media()
+        done, failures = 0, 0
+        while done < len(target):
+            try:
+                response = client.open_range(self.file_id, offset + done, offset + len(target))
                 if response is None:
                     break
-                while done < size:
+                while done < len(target):
                     got = response.readinto(target[done:])
                     if not got:
                         raise MediaError(None, "the download ended early")
@@ -118,9 +215,14 @@ class ReadStream:
                 client.close()
                 failure = error if isinstance(error, MediaError) else MediaError(None, str(error))
                 failures += 1
-                if not failure.transient or failures >= ATTEMPTS:
+                if self.closed or not failure.transient or failures >= ATTEMPTS:
                     raise failure.as_colab_error("Reading from Drive") from None
                 backoff(failures)
+        with self.cond:
+            if self.closed or len(self.spare) >= SPARE_CLIENTS:
+                client.close()
+            else:
+                self.spare.append(client)
         return done
 
     def read(self, size: int, offset: int) -> bytes:
@@ -129,142 +231,12 @@ class ReadStream:
         count = self.read_into(ctypes.addressof(target), size, offset)
         return target.raw[:count]
 
-    def _copy(self, address: int, start: int, stop: int) -> int:
-        """Copy buffered bytes ``[start, stop)`` to memory at ``address``."""
-        done, block_start = 0, self.base
-        for block in self.blocks:
-            block_end = block_start + block.length
-            if block_end > start + done:
-                skip = start + done - block_start
-                count = min(block.length - skip, stop - start - done)
-                ctypes.memmove(address + done, block.address + skip, count)
-                block.used += count
-                done += count
-                if start + done >= stop:
-                    break
-            block_start = block_end
-        return done
-
-    def _drop_behind(self) -> None:
-        """Free blocks read in full (the kernel reads each page once, in any order) or far
-        behind the furthest read."""
-        while self.blocks and (
-            self.blocks[0].used >= self.blocks[0].length
-            or self.base + self.blocks[0].length <= self.pos - KEEP_BEHIND
-        ):
-            block = self.blocks.popleft()
-            self.base += block.length
-            self.spare.append(block)
-
-    def _restart(self, offset: int) -> None:
-        """Forget the buffer and stream from ``offset`` (the old fetcher sees it is stale)."""
-        self.generation += 1
-        self.spare.extend(self.blocks)
-        self.blocks.clear()
-        self.base = self.end = self.pos = offset
-        self.ahead = MIN_AHEAD
-        self.error = None
-        self.running = True
-        self.room.notify_all()  # a stale fetcher waiting for room: time to go
-        generation = self.generation
-        threading.Thread(
-            target=self._fetch, args=(generation,), name="drive-read", daemon=True
-        ).start()
-
     def close(self) -> None:
         with self.cond:
             self.closed = True
-            self.generation += 1
-            self.running = False
-            self.blocks.clear()
+            clients = [*self.spare, *([self.client] if self.client else [])]
             self.spare.clear()
+            self.kept.clear()
             self.cond.notify_all()
-            self.room.notify_all()
-
-    # --- the fetcher's side (one thread per generation) -----------------------------------------
-    def _wanted(self, generation: int) -> bool:
-        """Wait until there is room ahead of the reader; False once this fetcher is stale."""
-        with self.cond:
-            while generation == self.generation and self.end - self.pos >= self.ahead:
-                self.fetchers_waiting += 1
-                try:
-                    self.room.wait()
-                finally:
-                    self.fetchers_waiting -= 1
-            return generation == self.generation and self.end < self.size
-
-    def _fetch(self, generation: int) -> None:
-        client = self.media()
-        failures = 0
-        try:
-            while self._wanted(generation):
-                start = self.end
-                try:
-                    got = self._stream(client, generation, start)
-                except MediaError as error:
-                    client.close()
-                    failures += 1
-                    if not error.transient or failures >= ATTEMPTS:
-                        self._fail(generation, error.as_colab_error("Reading from Drive"))
-                        return
-                    backoff(failures)
-                    continue
-                except Exception as error:  # a bug must not leave the reader waiting forever
-                    self._fail(generation, ColabError(f"Reading from Drive failed: {error!r}"))
-                    return
-                if got:
-                    failures = 0
-                elif self.end == start:  # 416: the file is shorter than it was
-                    with self.cond:
-                        if generation == self.generation:
-                            self.size = self.end
-                            self.cond.notify_all()
-                    return
-        finally:
-            client.close()
-
-    def _stream(self, client: MediaClient, generation: int, start: int) -> int:
-        """One ranged response read into blocks; returns the bytes it added."""
-        stop = min(start + SEGMENT, self.size)
-        response = client.open_range(self.file_id, start, stop)
-        if response is None:
-            return 0
-        added = 0
-        while start + added < stop:
-            if added and not self._wanted(generation):
-                client.close()  # abandon the rest of this response
-                return added
-            with self.cond:
-                block = self.spare.pop() if self.spare else _Block()
-            length = 0
-            view = memoryview(block.buffer)
-            want = min(BLOCK, stop - start - added)
-            try:
-                while length < want:
-                    got = response.readinto(view[length:want])
-                    if not got:
-                        break
-                    length += got
-            except (OSError, http.client.HTTPException) as error:
-                raise MediaError(None, f"{type(error).__name__}: {error}") from None
-            finally:
-                view.release()
-            block.length, block.used = length, 0
-            with self.cond:
-                if generation != self.generation:
-                    return added
-                if length:
-                    self.blocks.append(block)
-                    self.end += length
-                    if self.waiting:
-                        self.cond.notify_all()
-            added += length
-            if length < want:  # the connection ended early
-                raise MediaError(None, "the download ended early")
-        return added
-
-    def _fail(self, generation: int, error: ColabError) -> None:
-        with self.cond:
-            if generation == self.generation:
-                self.error = error
-                self.cond.notify_all()
+        for client in clients:
+            client.close()  # a pull in progress fails and gives up: the file is closed

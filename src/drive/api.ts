@@ -16,6 +16,8 @@ export interface IDriveMount {
   path: string | null;
   readonly: boolean;
   state: string;
+  /** Large files are read with direct I/O, shared mmap included. */
+  direct_reads: boolean;
   pending_uploads: { path: string; bytes: number }[];
   failed_uploads: { path: string; message: string; kept_at: string }[];
   restarts: number;

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import ctypes.util
+import hashlib
+import mmap
 import os
 import random
 from pathlib import Path
@@ -66,4 +69,31 @@ async def test_a_file_gone_from_drive_fails_the_read_instead_of_hanging(
     with pytest.raises(OSError) as failed:
         await asyncio.wait_for(asyncio.to_thread(path.read_bytes), 30)
     assert "Input/output error" in str(failed.value)
+    await call(jp_fetch, "unmount", method="POST", body={})
+
+
+def direct_io_with_mmap_expected() -> bool:
+    """libfuse 3 and Linux >= 6.6: the mount must get direct reads with shared mmap."""
+    release = tuple(int(part) for part in os.uname().release.split(".")[:2] if part.isdigit())
+    return bool(ctypes.util.find_library("fuse3")) and release >= (6, 6)
+
+
+def digest_of_map(path: Path) -> str:
+    with open(path, "rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as view:
+        return hashlib.sha256(view).hexdigest()  # MAP_SHARED, as numpy.memmap and safetensors map
+
+
+async def test_a_large_file_maps_shared_and_reads_the_same_through_both(
+    jp_fetch: Any, fake_drive: FakeDrive, jp_root_dir: Path
+) -> None:
+    await connect(jp_fetch, fake_drive)
+    size = 24 * 1024 * 1024 + 4097  # large enough for direct reads, and not a whole page
+    _, digest = fake_drive.add_large_file("model.safetensors", size)
+    await call(jp_fetch, "mount", method="POST", body={})
+    path = jp_root_dir / "drive" / "MyDrive" / "model.safetensors"
+    assert await asyncio.to_thread(digest_of_map, path) == digest
+    assert hashlib.sha256(await asyncio.to_thread(path.read_bytes)).hexdigest() == digest
+    status = await call(jp_fetch, "status")
+    if direct_io_with_mmap_expected():
+        assert status["mounts"][0]["direct_reads"] is True
     await call(jp_fetch, "unmount", method="POST", body={})

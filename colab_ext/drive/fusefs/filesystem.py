@@ -20,12 +20,13 @@ class DriveFs(DriveNamespace):
         if conn_info is not None:
             # Let the kernel read ahead further: fewer, larger reads reach this process.
             conn_info.max_readahead = READ_AHEAD_KIB * 1024
+        self.direct_io.request(conn_info)
         # The mount answers only once init returns: raise the kernel's cap from another thread.
         threading.Thread(target=self._announce_mounted, name="drive-mounted", daemon=True).start()
 
     def _announce_mounted(self) -> None:
         raise_read_ahead(self.config["mountpoint"], READ_AHEAD_KIB)
-        self.status.update(state="mounted")
+        self.status.update(state="mounted", direct_reads=self.direct_io.granted)
 
     def destroy(self, path: str) -> None:
         self.status.update(state="flushing")

@@ -21,6 +21,9 @@ from ..streams import ReadStream
 from ..transfers import EarlyUpload, PendingUpload
 from .tree import LOCAL_ONLY_PREFIX, DriveTree
 
+#: Files at least this large are read with direct I/O, where the mount was granted it.
+DIRECT_READS_FROM = 8 * 1024 * 1024
+
 
 class Handle:
     """One open file: a read stream, or a local cache file being written."""
@@ -80,6 +83,10 @@ class OpenFiles(DriveTree):
             fi.direct_io = 1  # its size is unknown until exported
         else:
             handle.stream = ReadStream(self.media, file.id, file.size or 0, self.read_ahead)
+            # Large files skip the page cache (one copy less per byte: see fuse_direct.py), but
+            # only where shared mmap of them still works. Small files keep it: rereads stay local.
+            if self.direct_io.granted and (file.size or 0) >= DIRECT_READS_FROM:
+                fi.direct_io = 1
         fi.fh = self._new_fh(handle)
         return 0
 

@@ -16,6 +16,8 @@ from mfusepy import FuseOSError
 
 from ..api import DriveApi
 from ..drive_file import DriveFile
+from ..fuse_direct import DirectIoWithMmap
+from ..fusebind import READ_SIZE
 from ..media import MediaClient
 from ..oauth import DriveConnector
 from ..store import CredentialStore
@@ -48,6 +50,7 @@ class DriveTree(mfusepy.Operations):  # type: ignore[misc]
         self.cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.ttl = float(config["listing_ttl"])
         self.read_ahead = int(config["read_ahead_mb"]) * 1024 * 1024
+        self.direct_io = DirectIoWithMmap()  # asked for in init (filesystem.py)
         connector = DriveConnector(
             CredentialStore(Path(config["store_dir"])),
             service_account_file=config.get("service_account_file", ""),
@@ -175,6 +178,9 @@ class DriveTree(mfusepy.Operations):  # type: ignore[misc]
             "st_uid": os.getuid(),
             "st_gid": os.getgid(),
             "st_blocks": (size + 511) // 512,
+            # Readers size their reads by it (cat, cp, Python's buffered files): with direct I/O
+            # each read is one request to this process, so ask for the largest one FUSE passes.
+            "st_blksize": READ_SIZE,
         }
 
     def getattr(self, path: str, fh: Any = None) -> dict[str, Any]:
