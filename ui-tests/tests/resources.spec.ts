@@ -1,7 +1,7 @@
 import { expect, test } from '@jupyterlab/galata';
 import * as fs from 'fs';
 import * as path from 'path';
-import { waitForSession } from './support/sessions';
+import { openNewNotebook, waitForSession } from './support/sessions';
 
 /** What the stand-in NVML driver reports (read by the server started from ui-tests/). */
 const NVML_CONFIG = path.join(__dirname, '..', '.nvml-standin', 'nvml.conf');
@@ -29,7 +29,8 @@ test.describe('Resources', () => {
   test('status bar, panel with the notebook holding GPU memory, shut it down', async ({
     page,
     request,
-    baseURL
+    baseURL,
+    tmpPath
   }, testInfo) => {
     driverReports(H100);
     const item = page.locator('.jp-colab-ResourcesStatus');
@@ -37,7 +38,7 @@ test.describe('Resources', () => {
     await expect(item).toContainText(/RAM \d+% · Disk \d+%/);
 
     // A notebook whose kernel then "allocates" 11 GiB on GPU 0.
-    await page.notebook.createNew('gpu-holder.ipynb');
+    await openNewNotebook(page, tmpPath, 'gpu-holder.ipynb');
     await page.notebook.setCell(0, 'code', 'import os; print(os.getpid())');
     await page.notebook.run();
     const pid = (await page.notebook.getCellTextOutput(0))![0].trim();

@@ -1,5 +1,5 @@
 import { expect, test } from '@jupyterlab/galata';
-import { waitForSession } from './support/sessions';
+import { openNewNotebook, waitForSession } from './support/sessions';
 
 /** What the server itself reports, read straight from the route the dialog uses. */
 async function serverFacts(request: any, baseURL: string | undefined) {
@@ -12,10 +12,11 @@ test.describe('Runtime menu', () => {
   test('About this runtime shows what the server reports', async ({
     page,
     request,
-    baseURL
+    baseURL,
+    tmpPath
   }, testInfo) => {
     // A running notebook, so the dialog has a kernel to list.
-    await page.notebook.createNew('about-runtime.ipynb');
+    await openNewNotebook(page, tmpPath, 'about-runtime.ipynb');
     await page.notebook.setCell(0, 'code', 'import sys; print(sys.version)');
     await page.notebook.run();
     // The dialog is a snapshot: open it once the server's session carries the notebook's name.

@@ -1,5 +1,42 @@
-import { expect } from '@jupyterlab/galata';
+import { expect, IJupyterLabPageFixture } from '@jupyterlab/galata';
 import type { APIRequestContext } from '@playwright/test';
+
+/**
+ * Create an empty Python notebook under its own name and open it.
+ *
+ * Unlike Galata's `createNew` (which makes `Untitled.ipynb` and renames it), the server's
+ * session has the right name from its start: under load the session sometimes never followed
+ * that rename, and per-notebook facts (the About dialog, GPU holders) stayed `Untitled.ipynb`.
+ */
+export async function openNewNotebook(
+  page: IJupyterLabPageFixture,
+  tmpPath: string,
+  name: string
+): Promise<void> {
+  const notebook = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {
+      kernelspec: { name: 'python3', display_name: 'Python 3 (ipykernel)' }
+    },
+    cells: [
+      {
+        cell_type: 'code',
+        metadata: {},
+        execution_count: null,
+        outputs: [],
+        source: ''
+      }
+    ]
+  };
+  await page.contents.uploadContent(
+    JSON.stringify(notebook),
+    'text',
+    `${tmpPath}/${name}`
+  );
+  await page.notebook.open(name);
+  await page.notebook.activate(name);
+}
 
 /**
  * Wait until the server's session of a notebook goes by `name`.
