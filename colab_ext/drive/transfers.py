@@ -137,6 +137,10 @@ class PendingUpload:
     error: str | None = None
 
 
+#: How long a reopen waits for the release of a file just closed (see Uploader.wait_for).
+RELEASE_WAIT_S = 10.0
+
+
 class Uploader:
     """Uploads closed files one at a time and writes what is pending to the status file."""
 
@@ -150,6 +154,7 @@ class Uploader:
         self.pending: dict[str, PendingUpload] = {}
         self.expected: dict[str, int] = {}  # closed, release not yet seen
         self.lock = threading.Lock()
+        self.submitted = threading.Condition(self.lock)
         self.queue: queue.Queue[PendingUpload | None] = queue.Queue()
         self.current: str | None = None
         self.thread = threading.Thread(target=self._run, name="drive-uploader", daemon=True)
@@ -165,6 +170,7 @@ class Uploader:
             previous = self.pending.get(upload.path)
             self.pending[upload.path] = upload
             self.expected.pop(upload.path, None)
+            self.submitted.notify_all()
         if previous is not None:  # a newer version replaces one not yet sent
             previous.done.wait()
         self.queue.put(upload)
@@ -175,7 +181,15 @@ class Uploader:
             return self.pending.get(path)
 
     def wait_for(self, path: str, timeout: float | None = None) -> None:
-        upload = self.get(path)
+        """Wait until ``path``'s upload is done, including one whose close() was seen but whose
+        release (which the kernel sends after close() has returned) was not yet: a reopen, rename
+        or delete right after close() must not meet the version from before. A file still open
+        through another descriptor has no release coming: that wait gives up after a while."""
+        with self.submitted:
+            self.submitted.wait_for(
+                lambda: path not in self.expected or path in self.pending, RELEASE_WAIT_S
+            )
+            upload = self.pending.get(path)
         if upload is not None:
             upload.done.wait(timeout)
 

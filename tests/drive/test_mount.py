@@ -322,3 +322,25 @@ async def test_a_file_written_in_order_goes_up_while_it_is_written(
     again = fake_drive.find("again.bin")
     expected = payload[:5] + b"rewritten" + payload[14:]
     assert again and fake_drive.content(again["id"]) == expected
+
+
+async def test_a_file_reopened_right_after_close_reads_what_was_written(
+    jp_fetch: Any, fake_drive: FakeDrive, jp_root_dir: Path
+) -> None:
+    await connect(jp_fetch, fake_drive)
+    await call(jp_fetch, "mount", method="POST", body={})
+    path = jp_root_dir / "drive" / "MyDrive" / "appended.bin"
+
+    def append_then_read(piece: bytes) -> bytes:
+        with open(path, "ab") as file:
+            file.write(piece)
+        return path.read_bytes()  # the kernel sends the release after close(): this can be first
+
+    expected = b""
+    for n in range(6):
+        piece = os.urandom(3 * 1024 * 1024 + n)
+        expected += piece
+        assert await asyncio.to_thread(append_then_read, piece) == expected, f"append {n}"
+        while (await call(jp_fetch, "status"))["mounts"][0]["pending_uploads"]:
+            await asyncio.sleep(0.1)  # the next append finds nothing pending to wait for
+    await call(jp_fetch, "unmount", method="POST", body={})

@@ -58,14 +58,21 @@ class OpenFiles(DriveTree):
         self.local_files[path] = cache
         return handle
 
+    def _write_direct(self, fi: Any) -> None:
+        """Writes skip the page cache where shared mmap still works (fuse_direct.py): the kernel
+        then copies the writer's bytes once, into the request, instead of into its cache first."""
+        if self.direct_io.granted:
+            fi.direct_io = 1
+
     def open(self, path: str, fi: Any) -> int:
+        writing = fi.flags & (os.O_WRONLY | os.O_RDWR)
+        if writing:
+            self._write_direct(fi)
         if path in self.local_files:
             handle = self._open_local(path, self.local_files[path], bool(fi.flags & os.O_TRUNC))
             fi.fh = self._new_fh(handle)
             return 0
-        writing = fi.flags & (os.O_WRONLY | os.O_RDWR)
-        pending = self.uploader.get(path)
-        if pending is not None and not writing:
+        if not writing:
             self.uploader.wait_for(path)  # read what was just written, once it is in Drive
         file, parent, name = self._lookup(path)
         if file is None or file.is_folder:
@@ -103,6 +110,7 @@ class OpenFiles(DriveTree):
 
     def create(self, path: str, mode: int, fi: Any) -> int:
         self._writable()
+        self._write_direct(fi)
         file, parent, name = self._lookup(path)
         if name.startswith(LOCAL_ONLY_PREFIX) and file is None:
             cache = self.cache_dir / f"local-{time.time_ns()}-{threading.get_ident()}"
@@ -153,6 +161,11 @@ class OpenFiles(DriveTree):
     def write(self, path: str, data: bytes, offset: int, fi: Any) -> int:
         buffer = ctypes.create_string_buffer(data, len(data))
         return self.write_from(path, ctypes.addressof(buffer), len(data), offset, fi)
+
+    def write_buf(self, path: str, buf: Any, offset: int, fi: Any) -> int:
+        """Present so that libfuse hands writes over in its own buffer: DriveFuse.write_buf
+        takes them (see fusebind.py) and passes them to ``write_from``."""
+        raise NotImplementedError
 
     def write_from(self, path: str, address: int, size: int, offset: int, fi: Any) -> int:
         """``write`` without building a bytes object: straight from libfuse's buffer."""
