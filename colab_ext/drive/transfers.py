@@ -219,12 +219,11 @@ class Uploader:
                     file_id=upload.file_id,
                     session=session,
                 )
-                upload.cache.unlink(missing_ok=True)
             except ColabError as error:
                 upload.error = error.message
             except Exception as error:  # kept in the status file, the data stays in the cache
                 upload.error = f"{type(error).__name__}: {error}"
-            self.on_uploaded(upload, uploaded)
+            self.on_uploaded(upload, uploaded)  # which takes the cache file back when uploaded
             with self.lock:
                 if self.pending.get(upload.path) is upload:
                     del self.pending[upload.path]

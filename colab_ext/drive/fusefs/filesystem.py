@@ -33,6 +33,7 @@ class DriveFs(DriveNamespace):
         self.uploader.drain()
         for local_file in self.local_files.values():
             local_file.unlink(missing_ok=True)
+        self.cache_files.clear()
         self.status.update(state="unmounted")
 
 

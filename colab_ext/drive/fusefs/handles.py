@@ -98,9 +98,7 @@ class OpenFiles(DriveTree):
         return 0
 
     def _start_cache(self, handle: Handle, source: DriveFile | None) -> None:
-        cache = self.cache_dir / f"{time.time_ns()}-{threading.get_ident()}"
-        handle.cache_fd = os.open(cache, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
-        handle.cache = cache
+        handle.cache, handle.cache_fd = self.cache_files.create()
         if source is not None:
             with os.fdopen(os.dup(handle.cache_fd), "wb") as out:
                 try:
@@ -230,7 +228,7 @@ class OpenFiles(DriveTree):
         if handle.local_only:
             return
         if not handle.dirty:
-            handle.cache.unlink(missing_ok=True)
+            self.cache_files.discard(handle.cache)
             return
         local = handle.cache.stat()
         self.uploader.submit(

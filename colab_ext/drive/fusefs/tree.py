@@ -22,6 +22,7 @@ from ..media import MediaClient
 from ..oauth import DriveConnector
 from ..store import CredentialStore
 from ..transfers import PendingUpload, StatusFile, Uploader
+from .cache_files import CacheFiles
 
 if TYPE_CHECKING:
     from .handles import Handle
@@ -48,6 +49,7 @@ class DriveTree(mfusepy.Operations):  # type: ignore[misc]
         self.readonly = bool(config["readonly"])
         self.cache_dir = Path(config["cache_dir"])
         self.cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.cache_files = CacheFiles(self.cache_dir)
         self.ttl = float(config["listing_ttl"])
         self.read_ahead = int(config["read_ahead_mb"]) * 1024 * 1024
         self.direct_io = DirectIoWithMmap()  # asked for in init (filesystem.py)
@@ -96,6 +98,7 @@ class DriveTree(mfusepy.Operations):  # type: ignore[misc]
     def _uploaded(self, upload: PendingUpload, file: DriveFile | None) -> None:
         if file is not None:
             self.written[file.id] = (file.modified, upload.mtime)
+            self.cache_files.discard(upload.cache)
         self._forget(upload.parent_id)
 
     # --- names to Drive files ------------------------------------------------------------------
