@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import socket
 import struct
 from typing import Any
 
@@ -18,6 +19,11 @@ from tornado.websocket import WebSocketHandler
 
 from ..core.handlers import ColabHandler
 from .sampler import ResourceSampler
+
+#: The kernel's send buffer for each subscriber. Autotuned, it grows to megabytes: thousands of
+#: stale frames queued for a reader that stopped taking them, before the skip in ``_deliver``
+#: starts. A few frames' worth keeps what a slow reader gets next close to the newest sample.
+SEND_BUFFER_BYTES = 32 * 1024
 
 
 class ResourcesHandler(ColabHandler):
@@ -95,6 +101,12 @@ class ResourcesSocketHandler(
     def open(self, *args: Any, **kwargs: Any) -> None:
         super().open(*args, **kwargs)
         self.set_nodelay(True)  # one small frame a tick: send it now, not after a delayed ACK
+        connection = self.ws_connection
+        if connection is not None and connection.stream is not None:
+            with contextlib.suppress(OSError):
+                connection.stream.socket.setsockopt(
+                    socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER_BYTES
+                )
         self._subscribed = True
         self.sampler.subscribe(self._deliver)
 

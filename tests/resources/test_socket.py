@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import itertools
 import json
+import os
+import socket
 import time
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -182,3 +185,86 @@ def test_the_shared_frame_is_a_valid_text_frame(size: int) -> None:
     protocol.stream = type("Stream", (), {"write": lambda self, data: written.append(data)})()
     protocol._write_frame(True, 0x1, payload)
     assert written == [header + payload]
+
+
+class RawSubscriber:
+    """A WebSocket client on a plain socket with a tiny receive buffer, that can stop reading:
+    a browser tab whose page is busy, as the server sees it."""
+
+    def __init__(self, port: int, path: str, token: str) -> None:
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # before connecting
+        self.sock.connect(("127.0.0.1", port))
+        key = base64.b64encode(os.urandom(16)).decode()
+        self.sock.sendall(
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+            f"Authorization: token {token}\r\n\r\n".encode()
+        )
+        self.buffer = b""
+        while b"\r\n\r\n" not in self.buffer:
+            self.buffer += self.sock.recv(65536)
+        head, self.buffer = self.buffer.split(b"\r\n\r\n", 1)
+        assert head.startswith(b"HTTP/1.1 101"), head
+
+    def _take(self, count: int) -> bytes:
+        while len(self.buffer) < count:
+            piece = self.sock.recv(1 << 20)
+            assert piece, "the server closed the socket"
+            self.buffer += piece
+        taken, self.buffer = self.buffer[:count], self.buffer[count:]
+        return taken
+
+    def frame(self) -> dict[str, Any]:
+        """The next frame (the server's frames are unmasked text frames)."""
+        opcode, length = self._take(2)
+        assert opcode == 0x81, opcode
+        if length == 126:
+            length = int.from_bytes(self._take(2), "big")
+        elif length == 127:
+            length = int.from_bytes(self._take(8), "big")
+        return dict(json.loads(self._take(length)))
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+class TestSlowSubscriber:
+    @pytest.fixture
+    def colab_config(self) -> dict[str, Any]:
+        return {"nvml_timeout": 2.0, "resources_interval": 0.05}
+
+    async def test_a_subscriber_that_stops_reading_skips_frames_instead_of_queueing_them(
+        self,
+        nvml: Any,
+        jp_ws_fetch: Any,
+        jp_serverapp: Any,
+        jp_http_port: int,
+        jp_base_url: str,
+        sampler: Any,
+    ) -> None:
+        nvml(gpus=[H100] * 16)  # frames of ~9 KB, 20 a second: the socket buffers fill quickly
+        path = f"{jp_base_url.rstrip('/')}/colab/resources/socket"
+        token = jp_serverapp.identity_provider.token
+        async with subscribed(jp_ws_fetch) as [ws]:  # a tab that keeps reading (starts the server)
+            await next_sample(ws)
+            slow = await asyncio.to_thread(RawSubscriber, jp_http_port, path, token)
+            try:
+                await asyncio.to_thread(slow.frame)
+                taken = sampler.samples_taken
+                received = 0
+                deadline = time.monotonic() + 4.0  # ~80 ticks while ``slow`` reads nothing
+                while time.monotonic() < deadline:
+                    await next_sample(ws)
+                    received += 1
+                ticks = sampler.samples_taken - taken
+                resumed_at = time.time()
+                # Reading again: what the sockets held, then a fresh sample, and no backlog of the
+                # ticks in between (tornado would have queued every one of them).
+                stale = 0
+                while (await asyncio.to_thread(slow.frame))["sampled_at"] < resumed_at:
+                    stale += 1
+            finally:
+                slow.close()
+        assert ticks >= 30 and received >= ticks - 5  # the reading tab missed nothing
+        assert stale < ticks / 2, (stale, ticks)
