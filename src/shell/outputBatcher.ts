@@ -28,7 +28,7 @@ export class OutputBatcher {
       ms
     ) => setTimeout(callback, ms),
     private readonly now: () => number = () => performance.now(),
-    private readonly maxChars = 128 * 1024
+    private readonly maxChars = 32 * 1024
   ) {
     this._delay = intervalMs;
   }
