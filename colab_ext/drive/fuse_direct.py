@@ -79,6 +79,8 @@ class DirectIoWithMmap:
         fuse.fuse_session_custom_io.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int]
         session = fuse.fuse_get_session(fuse.fuse_get_context()[0])
         channel = fuse.fuse_session_fd(session)
+        # libc's read and writev take the hooks' arguments but the last (userdata), which the C
+        # calling conventions of Linux's 64-bit platforms let a callee ignore.
         read = ctypes.cast(_libc.read, ctypes.c_void_p)
         plain = _CustomIo(ctypes.cast(_libc.writev, ctypes.c_void_p), read)
 

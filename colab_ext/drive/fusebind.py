@@ -102,7 +102,7 @@ class DriveFuse(mfusepy.FUSE):  # type: ignore[misc]
 
     def write_buf(self, path: bytes | None, bufv: Any, offset: int, fip: Any) -> int:
         """Writes from libfuse's receive buffer itself. With ``write`` only, libfuse first copies
-        each write into a buffer of its own (and maps and unmaps that 1 MiB every time)."""
+        each write into a buffer it allocates for it (``fuse_fs_write_buf``)."""
         name = "" if path is None else path.decode(self.encoding, self.errors)
         vector = ctypes.cast(bufv, ctypes.POINTER(FuseBufVec)).contents
         first = ctypes.addressof(vector) + FuseBufVec.buf.offset
