@@ -29,7 +29,7 @@ def read(stream: ReadStream, offset: int, size: int) -> bytes:
 
 
 def test_out_of_order_reads_from_several_threads_share_one_request(fake_drive: FakeDrive) -> None:
-    size = 24 * MIB + 123
+    size = 48 * MIB + 123
     file_id, _ = fake_drive.add_large_file("weights.bin", size)
     content = fake_drive.content(file_id)
     stream = open_stream(fake_drive, file_id, size)
@@ -53,9 +53,11 @@ def test_out_of_order_reads_from_several_threads_share_one_request(fake_drive: F
         assert piece == content[offset : offset + MIB], offset
     assert sorted(pieces) == list(range(0, size, MIB))
     # One stream for all of it. It starts wherever the first read of the first window lands, so
-    # that window's earlier pieces may each take a request of their own; after that, a piece that
-    # arrives after the stream passed it finds the bytes kept.
-    assert fake_drive.count("GET", f"/files/{file_id}?") <= 4
+    # that window's earlier pieces may each take a request of their own (and one that goes on
+    # where another ended moves the stream); after that, a piece that arrives after the stream
+    # passed it finds the bytes kept. Over 40 runs here: 2 to 5 requests; 21 to 31 without the
+    # kept bytes.
+    assert fake_drive.count("GET", f"/files/{file_id}?") <= 6
     stream.close()
 
 
