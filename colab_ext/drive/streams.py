@@ -41,6 +41,49 @@ def _memory(address: int, size: int) -> memoryview:
     return memoryview((ctypes.c_char * size).from_address(address)).cast("B")
 
 
+class _RangedReader:
+    """Bytes of one file from ranged responses on one connection, resumed from the last byte
+    received when the connection fails or Drive answers 5xx/429. The stream keeps one across
+    reads (its response goes on where the last read stopped); a one-off read uses one once."""
+
+    def __init__(self, client: MediaClient, file_id: str) -> None:
+        self.client, self.file_id = client, file_id
+        self.response: http.client.HTTPResponse | None = None
+        self.at = 0  # the byte the open response gives next
+
+    def fill(self, target: memoryview, offset: int, end: int, stop: Callable[[], bool]) -> int:
+        """Fill ``target`` with the bytes at ``offset`` (where an open response must be), asking
+        for no more than up to ``end``. Fewer bytes only where the file ends (416). Gives up after
+        ATTEMPTS failures in a row, or at the first failure once ``stop()`` says so."""
+        done, failures = 0, 0
+        self.at = offset
+        while done < len(target):
+            try:
+                if self.response is None:
+                    self.response = self.client.open_range(self.file_id, self.at, end)
+                    if self.response is None:
+                        break  # the file ends before here
+                got = self.response.readinto(target[done:])
+                if not got:
+                    raise MediaError(None, "the download ended early")
+                done += got
+                self.at += got
+                failures = 0
+            except (OSError, http.client.HTTPException, MediaError) as error:
+                self.drop()
+                failure = error if isinstance(error, MediaError) else MediaError(None, str(error))
+                failures += 1
+                if stop() or not failure.transient or failures >= ATTEMPTS:
+                    raise failure.as_colab_error("Reading from Drive") from None
+                backoff(failures)
+        return done
+
+    def drop(self) -> None:
+        """Abandon the open response (and its connection, which a next request opens again)."""
+        self.response = None
+        self.client.close()
+
+
 class ReadStream:
     """Reads of ``file_id`` (``size`` bytes) from one streamed response, pulled by the readers."""
 
@@ -52,8 +95,7 @@ class ReadStream:
         self.cond = threading.Condition()
         # The stream: touched only by the thread that has set ``pulling``; ``next`` is the byte
         # its response gives next, and changes under the lock.
-        self.client: MediaClient | None = None
-        self.response: http.client.HTTPResponse | None = None
+        self.stream: _RangedReader | None = None
         self.next = 0
         self.pulling = False
         self.kept: deque[tuple[int, bytearray]] = deque()  # (offset, bytes) passed over
@@ -103,12 +145,13 @@ class ReadStream:
     def _plan(self, offset: int) -> str:
         """What a read at ``offset`` does: "wait", "once" (a request of its own), or, after
         taking the stream, "pull" (it is there), "skip" (read on to it) or "move" (restart)."""
-        ahead = self.response is not None and self.next <= offset <= self.next + self.skip
+        streaming = self.stream is not None and self.stream.response is not None
+        ahead = streaming and self.next <= offset <= self.next + self.skip
         if self.pulling:
             return "wait" if ahead else "once"
         if ahead:
             plan = "pull" if offset == self.next else "skip"
-        elif self.response is None or offset == self.last_end:
+        elif not streaming or offset == self.last_end:
             plan = "move"
         else:
             return "once"
@@ -133,9 +176,9 @@ class ReadStream:
 
     # --- the stream (only the thread that set ``pulling``) ----------------------------------------
     def _move_to(self, offset: int) -> None:
-        if self.client is not None:
-            self.client.close()  # abandons what is left of the old response
-        self.response = None
+        if self.stream is None:
+            self.stream = _RangedReader(self.media(), self.file_id)
+        self.stream.drop()  # what is left of the old response
         with self.cond:
             self.next = offset
             self.kept.clear()
@@ -157,67 +200,25 @@ class ReadStream:
 
     def _pull(self, target: memoryview, offset: int) -> int:
         """Fill ``target`` from the stream, which is at ``offset``; fewer bytes only at the end
-        of the file. Resumes from the last byte received when the connection fails."""
-        done, failures = 0, 0
-        while done < len(target):
-            try:
-                if self.response is None:
-                    self.response = self._open(offset + done)
-                    if self.response is None:
-                        break  # the file ends here
-                got = self.response.readinto(target[done:])
-                if not got:
-                    raise MediaError(None, "the download ended early")
-                done += got
-                failures = 0
-            except (OSError, http.client.HTTPException, MediaError) as error:
-                self.response = None
-                if self.client is not None:
-                    self.client.close()
-                failure = error if isinstance(error, MediaError) else MediaError(None, str(error))
-                failures += 1
-                if self.closed or not failure.transient or failures >= ATTEMPTS:
-                    with self.cond:
-                        self.next = offset + done
-                    raise failure.as_colab_error("Reading from Drive") from None
-                backoff(failures)
-        with self.cond:
-            self.next = offset + done
-        return done
-
-    def _open(self, offset: int) -> http.client.HTTPResponse | None:
-        """The stream's response from ``offset`` to the end; None if the file ends before it."""
-        if self.client is None:
-            self.client = self.media()
-        response = self.client.open_range(self.file_id, offset, self.size)
-        if response is None:  # 416: the file is shorter than it was when listed
+        of the file."""
+        assert self.stream is not None  # a pull follows a move
+        try:
+            done = self.stream.fill(target, offset, self.size, lambda: self.closed)
+        finally:
             with self.cond:
-                self.size = min(self.size, offset)
-        return response
+                self.next = self.stream.at
+        if done < len(target):  # 416: the file is shorter than it was when listed
+            with self.cond:
+                self.size = min(self.size, offset + done)
+        return done
 
     # --- one-off reads (any thread, outside the lock) -----------------------------------------
     def _read_once(self, target: memoryview, offset: int) -> int:
         """One ranged request for a read away from the stream."""
         with self.cond:
             client = self.spare.pop() if self.spare else self.media()
-        done, failures = 0, 0
-        while done < len(target):
-            try:
-                response = client.open_range(self.file_id, offset + done, offset + len(target))
-                if response is None:
-                    break
-                while done < len(target):
-                    got = response.readinto(target[done:])
-                    if not got:
-                        raise MediaError(None, "the download ended early")
-                    done += got
-            except (OSError, http.client.HTTPException, MediaError) as error:
-                client.close()
-                failure = error if isinstance(error, MediaError) else MediaError(None, str(error))
-                failures += 1
-                if self.closed or not failure.transient or failures >= ATTEMPTS:
-                    raise failure.as_colab_error("Reading from Drive") from None
-                backoff(failures)
+        reader = _RangedReader(client, self.file_id)
+        done = reader.fill(target, offset, offset + len(target), lambda: self.closed)
         with self.cond:
             if self.closed or len(self.spare) >= SPARE_CLIENTS:
                 client.close()
@@ -234,7 +235,7 @@ class ReadStream:
     def close(self) -> None:
         with self.cond:
             self.closed = True
-            clients = [*self.spare, *([self.client] if self.client else [])]
+            clients = [*self.spare, *([self.stream.client] if self.stream else [])]
             self.spare.clear()
             self.kept.clear()
             self.cond.notify_all()
