@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 try:
-    from ._version import __version__
-except ImportError:  # pragma: no cover - only in a source tree that was never built
-    import warnings
-
-    warnings.warn(
-        "colab_ext was imported from a source tree that has not been built: "
-        "run `pip install -e .` first.",
-        stacklevel=2,
-    )
-    __version__ = "dev"
+    # The one source of the version is package.json; the build writes it into the package's
+    # metadata. No generated module and no fallback: a tree that was never installed fails here,
+    # loudly, instead of running as a server extension with a made-up version.
+    __version__ = version("colab-ext")
+except PackageNotFoundError as error:  # pragma: no cover - only in a tree that was never installed
+    raise ImportError(
+        "colab_ext is imported from a source tree that was never installed: run "
+        "`pip install -e .` (or `pip install .`) in the repository first."
+    ) from error
 
 
 def _jupyter_labextension_paths() -> list[dict[str, str]]:

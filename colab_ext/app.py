@@ -10,8 +10,7 @@ from collections.abc import Awaitable, Callable
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Float
 
-from . import drive, github, resources, runtime, share, shell
-from ._version import __version__
+from . import __version__, drive, github, resources, runtime, share, shell
 from .core.routing import Route
 from .drive.settings import DriveSettings
 from .github.settings import GitHubSettings
@@ -58,6 +57,10 @@ class ColabExt(
         self._routes: list[Route] = []
         for feature in FEATURES:
             self._routes += feature.setup(self)
+        # The frontend reads this to know the server half is loaded and of its own version,
+        # with no request; without it the page explains what is wrong once (src/serverPart/).
+        page_config = server.web_app.settings.setdefault("page_config_data", {})
+        page_config["colabExtServerVersion"] = __version__
 
     def initialize_handlers(self) -> None:
         """Register every feature's routes, each under ``<base_url>/colab/``."""

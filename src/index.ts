@@ -8,10 +8,12 @@ import { githubPlugin } from './github/plugin';
 import { resourcesPlugin } from './resources/plugin';
 import { runtimePlugin } from './runtime/plugin';
 import { runtimeTypePlugin } from './runtime/typePlugin';
+import { serverPartPlugin } from './serverPart/plugin';
 import { sharePlugin } from './share/plugin';
 import { shellPlugin } from './shell/plugin';
 
 const plugins: JupyterFrontEndPlugin<any>[] = [
+  serverPartPlugin,
   runtimePlugin,
   runtimeTypePlugin,
   resourcesPlugin,

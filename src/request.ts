@@ -4,6 +4,8 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
+import { serverPartProblem, serverPartShortMessage } from './serverPart/state';
+
 /** Every colab-ext route lives below this segment of the server's base URL. */
 export const API_PREFIX = 'colab';
 
@@ -73,6 +75,12 @@ function errorMessage(response: Response, data: unknown): string {
     if (typeof message === 'string' && message.length > 0) {
       return message;
     }
+  }
+  // A 404 without our JSON body is the server saying it has no such route: colab-ext's
+  // server part is not loaded. Say that (once explained at start-up), not a bare 404.
+  const problem = response.status === 404 ? serverPartProblem() : null;
+  if (problem) {
+    return serverPartShortMessage(problem);
   }
   return `The server answered ${response.status} ${response.statusText}.`.trim();
 }

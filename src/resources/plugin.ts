@@ -13,6 +13,7 @@ import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
+import { serverPartLoaded } from '../serverPart/state';
 import { ResourcesModel } from './model';
 import { ResourcesStatusItem } from './statusItem';
 
@@ -65,7 +66,8 @@ export const resourcesPlugin: JupyterFrontEndPlugin<void> = {
       category: trans.__('Runtime')
     });
 
-    if (statusBar) {
+    // Without the server part there is nothing to show: the server-part notice says why.
+    if (statusBar && serverPartLoaded()) {
       const item = new ResourcesStatusItem(getModel(), () => {
         void app.commands.execute(CommandIDs.viewResources);
       });

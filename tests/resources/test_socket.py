@@ -70,11 +70,24 @@ async def test_twenty_subscribers_share_one_sample_per_tick(
         await asyncio.gather(*(next_sample(ws) for ws in sockets))  # the latest, at once
         assert sampler.subscribers == 20
         taken = sampler.samples_taken
-        rounds = [await asyncio.gather(*(next_sample(ws) for ws in sockets)) for _ in range(3)]
-        # Every subscriber got the same sample of each tick, and there was one sample per tick.
-        for samples in rounds:
-            assert len({sample["sampled_at"] for sample in samples}) == 1
-        assert sampler.samples_taken - taken <= 4
+        started = time.monotonic()
+        received = [
+            sample
+            for _ in range(3)
+            for sample in await asyncio.gather(*(next_sample(ws) for ws in sockets))
+        ]
+        elapsed = time.monotonic() - started
+        sampled = sampler.samples_taken - taken
+    # On a loaded machine the 20 reads of a round may straddle a tick, so rounds are not compared;
+    # what must hold is that each tick's one sample went to everyone, unchanged...
+    by_time: dict[float, list[dict[str, Any]]] = {}
+    for sample in received:
+        by_time.setdefault(sample["sampled_at"], []).append(sample)
+    for same_tick in by_time.values():
+        assert all(sample == same_tick[0] for sample in same_tick)
+    # ...and that samples were taken per tick, not per subscriber (that would be 20 a tick).
+    assert len(by_time) <= sampled + 1  # +1: the first round may include the tick before
+    assert sampled <= elapsed / 0.2 + 2, (sampled, elapsed)
     await asyncio.sleep(0.3)
     assert sampler.subscribers == 0  # closing a socket unsubscribes it
 
