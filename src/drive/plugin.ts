@@ -66,7 +66,8 @@ export const drivePlugin: JupyterFrontEndPlugin<void> = {
       commands.notifyCommandChanged();
       return status;
     };
-    void refresh().catch(() => undefined);
+    // After the first page is up: the status only enables menu items.
+    void app.restored.then(refresh).catch(() => undefined);
     const mounted = () =>
       (status?.mounts ?? []).some(
         m => m.state !== 'stopped' && m.path !== null

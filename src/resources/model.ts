@@ -59,7 +59,8 @@ export class ResourcesModel implements IDisposable {
   constructor(
     fetcher: ResourcesFetcher = fetchFromServer,
     channel: ISampleChannel | null = labChannel(),
-    feedFactory: FeedFactory | null = socketFeed()
+    feedFactory: FeedFactory | null = socketFeed(),
+    when: Promise<unknown> = Promise.resolve()
   ) {
     this._fetch = fetcher;
     this._channel = channel;
@@ -70,6 +71,7 @@ export class ResourcesModel implements IDisposable {
     this._poll = new Poll({
       name: 'colab-ext:resources',
       factory: () => this._tick(),
+      auto: false,
       frequency: { interval: 1000, backoff: true, max: 30 * 1000 },
       // A hidden tab does not ask, so the server stops sampling when nobody looks.
       standby: 'when-hidden'
@@ -77,6 +79,13 @@ export class ResourcesModel implements IDisposable {
     if (typeof document !== 'undefined') {
       document.addEventListener('visibilitychange', this._onVisibility);
     }
+    // The first request waits for `when` (the lab's first page), so the server's sampler and
+    // the driver start after the page is up, not while it loads.
+    void when.then(() => {
+      if (!this._poll.isDisposed) {
+        void this._poll.start();
+      }
+    });
   }
 
   /** Emitted after every sample or failure. */

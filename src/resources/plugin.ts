@@ -37,7 +37,8 @@ export const resourcesPlugin: JupyterFrontEndPlugin<void> = {
   ): void => {
     const trans = (translator ?? nullTranslator).load('colab_ext');
     let model: ResourcesModel | null = null;
-    const getModel = () => (model ??= new ResourcesModel());
+    const getModel = () =>
+      (model ??= new ResourcesModel(undefined, undefined, undefined, app.restored));
     let panel: Widget | null = null;
 
     app.commands.addCommand(CommandIDs.viewResources, {

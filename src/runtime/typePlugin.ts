@@ -86,6 +86,8 @@ export const runtimeTypePlugin: JupyterFrontEndPlugin<void> = {
       void app.commands.execute(RuntimeTypeCommandIDs.change);
     });
     const refresh = async (panel: NotebookPanel | null): Promise<void> => {
+      // Nothing of colab-ext may sit on the way to the first page: ask once it is up.
+      await app.restored;
       const kernelId = panel?.sessionContext.session?.kernel?.id;
       if (!panel || !kernelId) {
         status.display(null);
@@ -178,6 +180,7 @@ async function warnOnMismatch(
   panel: NotebookPanel,
   trans: TranslationBundle
 ): Promise<void> {
+  await app.restored;
   const kernelId = panel.sessionContext.session?.kernel?.id;
   const wanted = requestedType(panel.model?.metadata ?? {});
   if (!kernelId || !wanted) {
