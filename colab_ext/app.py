@@ -6,6 +6,7 @@ nothing else. A feature is a module with ``setup(app) -> list[Route]``; its admi
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Float
@@ -53,6 +54,7 @@ class ColabExt(
         assert server is not None, "initialize_settings runs after the server is linked"
         #: The one service that knows each kernel's notebook, processes and environment.
         self.kernels = KernelDirectory(server.kernel_manager, server.session_manager)
+        self._on_start: list[Callable[[], None]] = []
         self._on_stop: list[Callable[[], Awaitable[None]]] = []
         self._routes: list[Route] = []
         for feature in FEATURES:
@@ -65,6 +67,16 @@ class ColabExt(
     def initialize_handlers(self) -> None:
         """Register every feature's routes, each under ``<base_url>/colab/``."""
         self.handlers.extend(self._routes)
+
+    def on_start(self, callback: Callable[[], None]) -> None:
+        """Have ``callback`` run once the server is listening (not for a server that never
+        comes up, say because its port is taken)."""
+        self._on_start.append(callback)
+
+    async def _start_jupyter_server_extension(self, serverapp: Any) -> None:
+        """jupyter_server calls this once its event loop runs and its port is bound."""
+        for callback in self._on_start:
+            callback()
 
     def on_stop(self, callback: Callable[[], Awaitable[None]]) -> None:
         """Have ``callback`` run when the server stops (unmount, kill commands, stop samplers)."""

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any
+from typing import Any, ClassVar
 
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.extension.handler import ExtensionHandlerMixin
 from tornado import web
 
 from .errors import BadRequest, ColabError
+from .permissions import Permissions, implements, missing_permission, needs
 
 
 class ColabHandler(ExtensionHandlerMixin, APIHandler):
-    """Authenticated JSON handler. Subclasses set ``auth_resource`` and decorate every method
-    with ``@web.authenticated`` and ``@authorized``.
+    """Authenticated JSON handler. Subclasses set ``auth_resource``, decorate every method
+    with ``@web.authenticated`` and ``@authorized``, and declare in ``jupyter_permissions`` what
+    each method needs of Jupyter's own permissions (see :mod:`.permissions`); a request without
+    them gets a 403 that names the missing one, before the method runs.
 
     Errors always leave as ``{"message": ...}`` JSON that a person can act on. Unexpected ones are
     logged here with their traceback and a reference, and the browser sees only the reference:
@@ -23,6 +26,19 @@ class ColabHandler(ExtensionHandlerMixin, APIHandler):
     """
 
     auth_resource = "colab"
+    #: Method name -> the Jupyter permissions it needs. Undeclared methods are refused.
+    jupyter_permissions: ClassVar[Permissions] = needs()
+
+    async def prepare(self) -> None:  # type: ignore[override]
+        await super().prepare()
+        method = (self.request.method or "").lower()
+        # Without a user, @web.authenticated refuses the request itself; an unimplemented method
+        # stays tornado's 405.
+        if self.current_user is None or not implements(type(self), method):
+            return
+        missing = await missing_permission(self, method)
+        if missing is not None:
+            raise ColabError(missing, status=403)
 
     def json_body(self) -> dict[str, Any]:
         """The request body as a JSON object, or a 400 that says what is wrong with it."""

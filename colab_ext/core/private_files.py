@@ -13,6 +13,17 @@ from pathlib import Path
 from typing import Any
 
 
+def private_folder(path: Path) -> Path:
+    """``path`` as an owner-only (0700) folder: created so, and tightened if it already exists.
+
+    ``mkdir(mode=...)`` alone neither applies to the parents it creates nor changes a folder
+    that an older version (or the umask) left readable by others.
+    """
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(path, 0o700)
+    return path
+
+
 def write_private_json(path: Path, payload: Any) -> None:
     """Write ``payload`` as JSON to ``path``, owner-only, replacing it atomically."""
     temporary = path.with_suffix(".tmp")

@@ -30,8 +30,11 @@ def setup(app: ColabExt) -> list[Route]:
 
     server = app.serverapp
     assert server is not None
-    drive = DriveService(app, server.root_dir, app.log)
-    drive.write_server_file(server.connection_url, server.identity_provider.token)
+    drive = DriveService(app, server.root_dir, app.log, server.contents_manager)
+    # Only once the server listens: a server that never comes up must leave no file behind.
+    app.on_start(
+        lambda: drive.write_server_file(server.connection_url, server.identity_provider.token)
+    )
     app.on_stop(drive.stop)
     routes = {
         "drive/status": h.DriveStatusHandler,

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import BadRequest, ColabError, NotFound
+from ..core.safe_paths import MAX_NAME_BYTES, ServerRoot, fit_name
 from .api import DriveApi
 from .api_transfers import Cancelled
 from .drive_file import DriveFile, sniff_mime
-from .paths import ServerRoot
 
 #: Finished jobs are kept this long for the browser to read their outcome.
 KEEP_FINISHED_S = 600.0
@@ -102,25 +102,35 @@ class CopyJobs:
         return job
 
     def open_from_drive(self, file_id: str, folder: str) -> CopyJob:
-        """Download a Drive file (a Doc as its export) into ``folder`` under the server root."""
+        """Download a Drive file (a Doc as its export) into ``folder`` under the server root.
+
+        Blocking (it reads the file's details from Drive), so that a name this server will not
+        take (hidden, or a link there that leads outside the root) is a 400 now, not a failed job.
+        """
         target_dir = self.root.resolve(folder, must_exist=True)
         if not target_dir.is_dir():
             raise BadRequest(f"{folder!r} is not a folder.")
-        job = CopyJob(secrets.token_hex(8), "open", file_id)
+        self.root.refuse_hidden(target_dir)  # before asking Drive anything
+        file = self.api_factory().get(file_id)
+        if file.is_folder:
+            raise BadRequest(f"{file.name} is a folder; pick a file.")
+        # Drive names may hold '/', '..', NUL or be too long: only a safe name touches the disk.
+        name = self.root.child(target_dir, file.local_name).name
+        job = CopyJob(secrets.token_hex(8), "open", name, bytes_total=file.size)
 
         def work(job: CopyJob, api: DriveApi) -> None:
-            file = api.get(file_id)
-            if file.is_folder:
-                raise BadRequest(f"{file.name} is a folder; pick a file.")
-            job.name, job.bytes_total = file.local_name, file.size
-            target = unique_path(target_dir / file.local_name)
-            partial = target.with_name(f".{target.name}.part-{job.id}")
+            # Chosen now, not above: a file of that name may have appeared meanwhile.
+            target = self.root.child(target_dir, unique_name(target_dir, name))
+            partial = target.with_name(
+                fit_name(f".{target.name}", f".part-{job.id}", MAX_NAME_BYTES)
+            )
             try:
-                with open(partial, "wb") as out:
+                # "x": never through a file or link that is already there.
+                with open(partial, "xb") as out:
                     api.download(
                         file, out, lambda n: setattr(job, "bytes_done", n), job.cancel_event.is_set
                     )
-                os.replace(partial, target)
+                os.replace(partial, target)  # replaces a link itself, never what it points to
             finally:
                 partial.unlink(missing_ok=True)
             job.path = self.root.relative(target)
@@ -151,16 +161,16 @@ class CopyJobs:
         return self._run(job, work)
 
 
-def unique_path(target: Path) -> Path:
+def unique_name(folder: Path, name: str) -> str:
     """``name.ext``, or ``name (1).ext`` and so on when it exists: a copy never overwrites."""
-    if not target.exists():
-        return target
-    stem, suffix = target.stem, target.suffix
+    if not (folder / name).exists() and not (folder / name).is_symlink():
+        return name
+    stem, suffix = os.path.splitext(name)
     for n in range(1, 10_000):
-        candidate = target.with_name(f"{stem} ({n}){suffix}")
-        if not candidate.exists():
+        candidate = fit_name(stem, f" ({n}){suffix}")
+        if not (folder / candidate).exists() and not (folder / candidate).is_symlink():
             return candidate
-    raise ColabError(f"Too many copies of {target.name} already.", status=409)
+    raise ColabError(f"Too many copies of {name} already.", status=409)
 
 
 def list_folder(api: DriveApi, folder_id: str, page_token: str | None) -> dict[str, Any]:

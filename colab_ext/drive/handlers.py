@@ -14,6 +14,7 @@ from tornado import web
 
 from ..core.errors import BadRequest
 from ..core.handlers import ColabHandler
+from ..core.permissions import READ_CONTENTS, WRITE_CONTENTS, needs
 from .copies import list_folder
 from .service import DriveService
 
@@ -30,6 +31,10 @@ class DriveHandler(ColabHandler):
     async def blocking(self, func: Any, *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(None, func, *args)
 
+    def user_name(self) -> str:
+        """Who is asking, as the server's identity provider names them."""
+        return str(getattr(self.current_user, "username", ""))
+
     def text(self, body: dict[str, Any], key: str, required: bool = True) -> str:
         value = body.get(key)
         if value is None and not required:
@@ -42,6 +47,8 @@ class DriveHandler(ColabHandler):
 class DriveStatusHandler(DriveHandler):
     """``GET /colab/drive/status``: connected or not (never the token), FUSE, mounts."""
 
+    jupyter_permissions = needs(get=())
+
     @web.authenticated
     @authorized
     async def get(self) -> None:
@@ -50,6 +57,8 @@ class DriveStatusHandler(DriveHandler):
 
 class DriveClientHandler(DriveHandler):
     """``PUT /colab/drive/client``: the OAuth client JSON a user uploads once."""
+
+    jupyter_permissions = needs(put=())
 
     @web.authenticated
     @authorized
@@ -61,6 +70,8 @@ class DriveClientHandler(DriveHandler):
 class DriveConnectHandler(DriveHandler):
     """``POST /colab/drive/connect``: the consent-page URL to open (state + PKCE kept here)."""
 
+    jupyter_permissions = needs(post=())
+
     @web.authenticated
     @authorized
     async def post(self) -> None:
@@ -68,12 +79,15 @@ class DriveConnectHandler(DriveHandler):
             f"{self.request.protocol}://{self.request.host}"
             + url_path_join(self.base_url, "colab/drive/oauth/callback")
         )
-        self.write_json({"auth_url": self.drive.connector.start(redirect)})
+        self.write_json({"auth_url": self.drive.connector.start(redirect, self.user_name())})
 
 
 class DriveCallbackHandler(DriveHandler):
     """``GET /colab/drive/oauth/callback``: where Google sends the browser back (with the
-    user's cookie, so it is authenticated like any route). Swaps the code for tokens."""
+    user's cookie, so it is authenticated like any route). Swaps the code for tokens, only for
+    the user who started the sign-in."""
+
+    jupyter_permissions = needs(get=())
 
     _nonce = ""
 
@@ -90,7 +104,7 @@ class DriveCallbackHandler(DriveHandler):
             raise BadRequest(f"Google did not grant access ({error}). Start again to connect.")
         state = self.get_query_argument("state", "")
         code = self.get_query_argument("code", "")
-        await self.blocking(self.drive.connector.finish, state, code)
+        await self.blocking(self.drive.connector.finish, state, code, self.user_name())
         await self.blocking(self.drive.remember_account)
         lab = url_path_join(self.base_url, "lab")
         self._nonce = secrets.token_urlsafe(16)
@@ -112,6 +126,8 @@ class DriveCallbackHandler(DriveHandler):
 class DriveDisconnectHandler(DriveHandler):
     """``POST /colab/drive/disconnect``: unmount, revoke the token at Google, delete it."""
 
+    jupyter_permissions = needs(post=())
+
     @web.authenticated
     @authorized
     async def post(self) -> None:
@@ -121,6 +137,8 @@ class DriveDisconnectHandler(DriveHandler):
 
 class DriveFilesHandler(DriveHandler):
     """``GET /colab/drive/files?folder=ID&page_token=T``: one page of a Drive folder."""
+
+    jupyter_permissions = needs(get=())
 
     @web.authenticated
     @authorized
@@ -141,20 +159,26 @@ class DriveFilesHandler(DriveHandler):
 class DriveOpenHandler(DriveHandler):
     """``POST /colab/drive/open``: copy a Drive file into a server folder (a job)."""
 
+    jupyter_permissions = needs(post=(WRITE_CONTENTS,))
+
     @web.authenticated
     @authorized
     async def post(self) -> None:
         body = self.json_body()
         # A clear 409 now rather than a failed job later (off the loop: ADC may probe the network).
         await self.blocking(self.drive.connector.credentials)
-        job = self.drive.copies.open_from_drive(
-            self.text(body, "file_id"), self.text(body, "folder", required=False)
+        job = await self.blocking(
+            self.drive.copies.open_from_drive,
+            self.text(body, "file_id"),
+            self.text(body, "folder", required=False),
         )
         self.write_json(job.as_json(), status=202)
 
 
 class DriveSaveHandler(DriveHandler):
     """``POST /colab/drive/save``: upload a server file as a new file in Drive (a job)."""
+
+    jupyter_permissions = needs(post=(READ_CONTENTS,))
 
     @web.authenticated
     @authorized
@@ -172,6 +196,8 @@ class DriveSaveHandler(DriveHandler):
 class DriveJobHandler(DriveHandler):
     """``GET /colab/drive/jobs/{job_id}``: progress; ``DELETE``: cancel."""
 
+    jupyter_permissions = needs(get=(), delete=())
+
     @web.authenticated
     @authorized
     async def get(self, job_id: str) -> None:
@@ -184,7 +210,10 @@ class DriveJobHandler(DriveHandler):
 
 
 class DriveMountHandler(DriveHandler):
-    """``POST /colab/drive/mount``: mount Drive (default: the configured folder under the root)."""
+    """``POST /colab/drive/mount``: mount Drive (default: the configured folder under the root;
+    always inside it)."""
+
+    jupyter_permissions = needs(post=(WRITE_CONTENTS,))  # a new folder in the root, written to
 
     @web.authenticated
     @authorized
@@ -202,6 +231,8 @@ class DriveMountHandler(DriveHandler):
 
 class DriveUnmountHandler(DriveHandler):
     """``POST /colab/drive/unmount``: flush pending uploads, then unmount."""
+
+    jupyter_permissions = needs(post=(WRITE_CONTENTS,))
 
     @web.authenticated
     @authorized

@@ -39,6 +39,9 @@ class PendingSignIn:
     code_verifier: str
     redirect_uri: str
     started: float
+    #: Who started it: only they may finish it (the callback is a GET, which an authorizer
+    #: may allow to a user who may change nothing).
+    user: str
 
 
 def validate_client(config: Any) -> dict[str, Any]:
@@ -134,8 +137,8 @@ class DriveConnector:
             )
         return client
 
-    def start(self, redirect_uri: str) -> str:
-        """The consent-page URL to send the browser to."""
+    def start(self, redirect_uri: str, user: str) -> str:
+        """The consent-page URL to send ``user``'s browser to."""
         if self.kind != "oauth":
             raise Conflict(
                 "This server uses its own Google credentials; there is nothing to connect."
@@ -163,18 +166,27 @@ class DriveConnector:
             "prompt": "consent",
             "include_granted_scopes": "true",
         }
-        self._pending[state] = PendingSignIn(verifier, redirect_uri, time.monotonic())
+        self._pending[state] = PendingSignIn(verifier, redirect_uri, time.monotonic(), user)
         return auth_uri + ("&" if "?" in auth_uri else "?") + urllib.parse.urlencode(params)
 
-    def finish(self, state: str, code: str) -> None:
-        """Swap the callback's code for tokens (blocking: run it off the event loop)."""
+    def finish(self, state: str, code: str, user: str) -> None:
+        """Swap the callback's code for tokens, for the ``user`` who started this sign-in
+        (blocking: run it off the event loop)."""
         self._forget_stale()
-        pending = self._pending.pop(state, None) if state else None
+        pending = self._pending.get(state) if state else None
         if pending is None:
             raise BadRequest(
                 "This sign-in link is not one this server started, or it expired. "
                 "Start again with Connect to Google Drive."
             )
+        if pending.user != user:
+            # Kept for its owner: someone else's attempt must not cancel their sign-in.
+            raise ColabError(
+                "This Google Drive sign-in was started by another user; only they can finish it.",
+                status=403,
+            )
+        if self._pending.pop(state, None) is None:  # another callback took it meanwhile
+            raise BadRequest("This sign-in was already used. Start again if it did not connect.")
         if not code:
             raise BadRequest("Google sent no authorization code back.")
         section = validate_client(self._client_or_fail())

@@ -14,18 +14,20 @@ from jupyter_core.paths import jupyter_runtime_dir
 
 from ..core.errors import BadRequest, ColabError
 from ..core.private_files import read_json_object, write_private_json
+from ..core.safe_paths import ServerRoot, refuse_nul
 from .api import DriveApi
 from .copies import CopyJobs
 from .mount import ENABLE_FUSE, DriveMounts
 from .oauth import DriveConnector
-from .paths import ServerRoot
 from .store import CredentialStore, drive_data_dir
 
 
 class DriveService:
     """Everything the Drive handlers need, built once per server."""
 
-    def __init__(self, settings: Any, root_dir: str, log: logging.Logger) -> None:
+    def __init__(
+        self, settings: Any, root_dir: str, log: logging.Logger, contents_manager: Any = None
+    ) -> None:
         self.settings, self.log = settings, log
         self.store = CredentialStore(drive_data_dir())
         self.connector = DriveConnector(
@@ -35,7 +37,7 @@ class DriveService:
             use_adc=settings.drive_use_application_default_credentials,
             revoke_uri=settings.drive_revoke_uri,
         )
-        self.root = ServerRoot(root_dir)
+        self.root = ServerRoot(root_dir, contents_manager)
         self.copies = CopyJobs(self.root, self.api)
         self.mounts = DriveMounts(settings.drive_fuse_device, self.store.folder / "mounts", log)
         self.server_file: Path | None = None
@@ -97,11 +99,23 @@ class DriveService:
         }
 
     def mountpoint(self, requested: str | None) -> Path:
-        """Absolute paths are for kernel code (which may already write anywhere it can);
-        relative ones are inside the server root, like every path from the browser."""
+        """Where to mount, always inside the server root: a relative path (the browser's) is
+        taken from the root; an absolute one (kernel code sends ``os.path.abspath``) must lead
+        into it. The mount runs with the server's rights, so a mount elsewhere would write where
+        the user's Jupyter permissions on contents do not reach."""
         if requested and os.path.isabs(requested):
-            return Path(os.path.normpath(requested))
-        return self.root.resolve(requested or self.settings.drive_mount_path)
+            refuse_nul(requested, "The mountpoint")
+            path = Path(os.path.realpath(requested))
+            if self.root.root in path.parents:  # the same checks as a relative path gets
+                path = self.root.resolve(self.root.relative(path))
+        else:
+            path = self.root.resolve(requested or self.settings.drive_mount_path)
+        if self.root.root not in path.parents:
+            raise BadRequest(
+                f"Drive can be mounted only in a folder inside the server's root folder, "
+                f"not at {requested or path}."
+            )
+        return path
 
     async def mount(
         self, requested: str | None, readonly: bool, force: bool, timeout: float

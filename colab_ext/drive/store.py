@@ -17,15 +17,12 @@ from typing import Any
 
 from jupyter_core.paths import jupyter_data_dir
 
-from ..core.private_files import read_json_object, write_private_json
+from ..core.private_files import private_folder, read_json_object, write_private_json
 
 
 def drive_data_dir() -> Path:
-    """``<jupyter data dir>/colab_ext/drive``, created owner-only."""
-    folder = Path(jupyter_data_dir()) / "colab_ext" / "drive"
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(folder, 0o700)
-    return folder
+    """``<jupyter data dir>/colab_ext/drive``, both folders owner-only."""
+    return private_folder(private_folder(Path(jupyter_data_dir()) / "colab_ext") / "drive")
 
 
 _THREAD_LOCK = threading.Lock()

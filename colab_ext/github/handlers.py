@@ -9,6 +9,7 @@ from tornado import web
 
 from ..core.errors import BadRequest
 from ..core.handlers import ColabHandler
+from ..core.permissions import READ_CONTENTS, WRITE_CONTENTS, needs
 from .account import GitHubAccount
 from .gists import GistSaver
 from .opener import GitHubOpener
@@ -32,6 +33,8 @@ class AccountHandler(GitHubHandler):
     """``/colab/github/account``: who is connected (GET), connect with a token (PUT),
     disconnect (DELETE). The token itself is never sent back."""
 
+    jupyter_permissions = needs(get=(), put=(), delete=())  # GitHub's side only
+
     @web.authenticated
     @authorized
     async def get(self) -> None:
@@ -54,6 +57,8 @@ class AccountHandler(GitHubHandler):
 class DeviceFlowHandler(GitHubHandler):
     """``POST /colab/github/device``: start GitHub's device flow; poll the account for the end."""
 
+    jupyter_permissions = needs(post=())
+
     @web.authenticated
     @authorized
     async def post(self) -> None:
@@ -62,6 +67,8 @@ class DeviceFlowHandler(GitHubHandler):
 
 class BrowseHandler(GitHubHandler):
     """``GET /colab/github/browse?owner=&repo=&ref=&path=``: one level of a repository."""
+
+    jupyter_permissions = needs(get=())
 
     @web.authenticated
     @authorized
@@ -73,6 +80,8 @@ class BrowseHandler(GitHubHandler):
 class OpenHandler(GitHubHandler):
     """``POST /colab/github/open``: copy a notebook from GitHub (URL or location) to a folder."""
 
+    jupyter_permissions = needs(post=(WRITE_CONTENTS,))  # it writes the copy into the root
+
     @web.authenticated
     @authorized
     async def post(self) -> None:
@@ -81,6 +90,8 @@ class OpenHandler(GitHubHandler):
 
 class SaveHandler(GitHubHandler):
     """``POST /colab/github/save``: commit a copy of a notebook, or open a pull request."""
+
+    jupyter_permissions = needs(post=(READ_CONTENTS,))  # it publishes a server file
 
     @web.authenticated
     @authorized
@@ -95,6 +106,8 @@ class SaveHandler(GitHubHandler):
 
 class GistHandler(GitHubHandler):
     """``POST /colab/github/gist``: create the notebook's gist, or update the one it has."""
+
+    jupyter_permissions = needs(post=(READ_CONTENTS,))  # it publishes a server file
 
     @web.authenticated
     @authorized

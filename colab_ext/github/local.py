@@ -5,30 +5,22 @@ from __future__ import annotations
 import json
 import os
 import posixpath
-from pathlib import Path
 from typing import Any
 
 from jupyter_core.utils import ensure_async
 from tornado import web
 
 from ..core.errors import BadRequest, NotFound
+from ..core.safe_paths import ServerRoot, clean_relative, fit_name, safe_name
 
 
-def checked_path(path: str, root_dir: str | None) -> str:
-    """A browser-given path, relative to the server root, refused if it could leave the root
-    (``..``, absolute paths, symlinks that point outside)."""
-    text = (path or "").replace("\\", "/").strip()
-    if text.startswith("/") or text.startswith("~") or ":" in text.split("/")[0]:
-        raise BadRequest(f"'{path}' must be a path relative to the Jupyter root folder.")
-    parts = [p for p in text.split("/") if p not in ("", ".")]
-    if ".." in parts:
-        raise BadRequest(f"'{path}' may not contain '..': it must stay inside the Jupyter root.")
-    clean = "/".join(parts)
-    if root_dir:
-        root = Path(root_dir).resolve()
-        real = (root / clean).resolve()
-        if real != root and root not in real.parents:
-            raise BadRequest(f"'{path}' leads outside the Jupyter root folder.")
+def checked_path(path: str, root: ServerRoot | None) -> str:
+    """A browser-given path, relative to the server root, refused with a 400 if it could leave
+    the root (``..``, absolute paths, symlinks that point outside) or no file could have it (NUL,
+    names too long)."""
+    clean = clean_relative(path)
+    if root is not None:
+        root.resolve(clean)
     return clean
 
 
@@ -37,10 +29,11 @@ class LocalNotebooks:
 
     def __init__(self, contents_manager: Any) -> None:
         self.contents = contents_manager
-        self.root_dir: str | None = getattr(contents_manager, "root_dir", None)
+        root_dir: str | None = getattr(contents_manager, "root_dir", None)
+        self.root = ServerRoot(root_dir, contents_manager) if root_dir else None
 
     async def read(self, path: str) -> dict[str, Any]:
-        clean = checked_path(path, self.root_dir)
+        clean = checked_path(path, self.root)
         if not clean.endswith(".ipynb"):
             raise BadRequest(f"'{path}' is not a notebook (.ipynb).")
         try:
@@ -54,20 +47,31 @@ class LocalNotebooks:
         return notebook
 
     async def write(self, path: str, notebook: dict[str, Any]) -> str:
-        clean = checked_path(path, self.root_dir)
+        clean = checked_path(path, self.root)
         model = {"type": "notebook", "format": "json", "content": notebook}
         await ensure_async(self.contents.save(model, clean))
         return clean
 
     async def free_path(self, folder: str, name: str) -> str:
-        """``folder/name``, or ``folder/stem-1.ipynb`` (and so on) if that is taken."""
-        folder = checked_path(folder, self.root_dir)
+        """``folder/name``, or ``folder/stem-1.ipynb`` (and so on) if that is taken.
+
+        ``name`` comes from GitHub (a gist's file name may hold '/', '..' or NUL): only a safe
+        name is used, and a hidden one only where the server allows hidden files.
+        """
+        folder = checked_path(folder, self.root)
         if folder and not await ensure_async(self.contents.dir_exists(folder)):
             raise NotFound(f"There is no folder '{folder}' on this server.")
-        stem, extension = os.path.splitext(posixpath.basename(name) or "notebook.ipynb")
-        candidate = posixpath.join(folder, stem + extension)
-        number = 0
-        while await ensure_async(self.contents.file_exists(candidate)):
+        stem, extension = os.path.splitext(safe_name(name, "notebook.ipynb"))
+        candidate, number = fit_name(stem, extension), 0
+        while await ensure_async(self.contents.file_exists(posixpath.join(folder, candidate))):
             number += 1
-            candidate = posixpath.join(folder, f"{stem}-{number}{extension}")
-        return checked_path(candidate, self.root_dir)
+            candidate = fit_name(stem, f"-{number}{extension}")
+        return self._checked_new(posixpath.join(folder, candidate))
+
+    def _checked_new(self, path: str) -> str:
+        """A new file's path, refused when hidden (and hidden files are not allowed) or when a
+        link of that name leads outside the root (Jupyter would write through it)."""
+        if self.root is not None:
+            folder, name = posixpath.split(path)
+            self.root.child(self.root.resolve(folder), name)
+        return path

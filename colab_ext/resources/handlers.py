@@ -18,6 +18,7 @@ from tornado.iostream import IOStream, StreamClosedError
 from tornado.websocket import WebSocketHandler
 
 from ..core.handlers import ColabHandler
+from ..core.permissions import READ_KERNELS, missing_permission, needs
 from .sampler import ResourceSampler
 
 #: The kernel's send buffer for each subscriber. Autotuned, it grows to megabytes: thousands of
@@ -34,6 +35,7 @@ class ResourcesHandler(ColabHandler):
     """
 
     auth_resource = "colab.resources"
+    jupyter_permissions = needs(get=(READ_KERNELS,))  # GPU holders name kernels and notebooks
 
     def initialize(self, name: str, sampler: ResourceSampler) -> None:
         super().initialize(name)
@@ -73,13 +75,14 @@ class ResourcesSocketHandler(
     """``GET /colab/resources/socket`` (WebSocket): every new sample, pushed as it is taken.
 
     Authenticated like the kernel and terminal sockets, and the user must be allowed to
-    ``read`` ``colab.resources``. Each frame is one sample (the ``Resources`` JSON without
-    history), serialised once per tick for all subscribers; the first frame is the latest
-    sample. The browser sends nothing. A subscriber that has not taken the previous frame yet
-    skips this one: a meter wants the newest figure, not a backlog.
+    ``read`` ``colab.resources`` and Jupyter's ``kernels``. Each frame is one sample (the
+    ``Resources`` JSON without history), serialised once per tick for all subscribers; the first
+    frame is the latest sample. The browser sends nothing. A subscriber that has not taken the
+    previous frame yet skips this one: a meter wants the newest figure, not a backlog.
     """
 
     auth_resource = "colab.resources"
+    jupyter_permissions = needs(get=(READ_KERNELS,))  # as ResourcesHandler
 
     def initialize(self, name: str, sampler: ResourceSampler) -> None:
         ExtensionHandlerMixin.initialize(self, name)
@@ -96,6 +99,9 @@ class ResourcesSocketHandler(
         )
         if not allowed:
             raise web.HTTPError(403, "You may not read this server's resources.")
+        missing = await missing_permission(self, "get")
+        if missing is not None:
+            raise web.HTTPError(403, missing)
         await super().get(*args, **kwargs)
 
     def open(self, *args: Any, **kwargs: Any) -> None:

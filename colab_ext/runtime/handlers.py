@@ -6,6 +6,7 @@ from jupyter_server.auth.decorator import authorized
 from tornado import web
 
 from ..core.handlers import ColabHandler
+from ..core.permissions import EXECUTE_KERNELS, READ_KERNELS, WRITE_KERNELS, needs
 from .facts import RuntimeFacts
 from .switcher import RuntimeSwitcher
 
@@ -14,6 +15,7 @@ class AboutRuntimeHandler(ColabHandler):
     """``GET /colab/runtime/about``: what this runtime is (versions, machine, GPUs, kernels)."""
 
     auth_resource = "colab.runtime"
+    jupyter_permissions = needs(get=(READ_KERNELS,))  # it lists the running kernels
 
     def initialize(self, name: str, facts: RuntimeFacts) -> None:
         super().initialize(name)
@@ -30,6 +32,7 @@ class RuntimeTypesHandler(ColabHandler):
     not, and the GPUs with their load. ``?kernel_id=`` leaves that kernel out of the load."""
 
     auth_resource = "colab.runtime"
+    jupyter_permissions = needs(get=())  # the catalogue and GPU counts, no kernel of anyone's
 
     def initialize(self, name: str, switcher: RuntimeSwitcher) -> None:
         super().initialize(name)
@@ -48,6 +51,9 @@ class KernelRuntimeTypeHandler(ColabHandler):
     (``"restart": false``: only prepares it, for the next restart)."""
 
     auth_resource = "colab.runtime"
+    # A switch restarts the kernel (as jupyter's restart: kernels write) with a new environment
+    # that the kernel's code then runs in (kernels execute).
+    jupyter_permissions = needs(get=(READ_KERNELS,), put=(WRITE_KERNELS, EXECUTE_KERNELS))
 
     def initialize(self, name: str, switcher: RuntimeSwitcher) -> None:
         super().initialize(name)

@@ -86,6 +86,12 @@ def choose_gpus(
             load = next((x for x in loads if item in (x.device.uuid, str(x.device.index))), None)
             if load is None:
                 raise BadRequest(f"There is no GPU {item!r} on this server.")
+            if load.device in chosen:
+                # By index and by UUID alike: CUDA_VISIBLE_DEVICES=A,A is one GPU, not two.
+                raise BadRequest(
+                    f"GPU {load.device.index} ({load.device.name}) is picked more than once "
+                    f"({item!r}); pick each GPU once."
+                )
             if load not in free:
                 raise Conflict(
                     f"GPU {load.device.index} ({load.device.name}) is in use by another "

@@ -3,12 +3,17 @@
 The share pages (:class:`SharedPageHandler`, :class:`SharedNotebookDownloadHandler`) are the only
 colab-ext routes that skip the server's authentication: a visitor has no account. They accept one
 thing, a link token, and answer 404 to anything else, with a strict Content-Security-Policy.
+They answer GET and HEAD only (405 with ``Allow`` to anything else), and never write the token
+to the server's log: not in the access log, not in an error's line or traceback.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import re
+import traceback
+import uuid
 from typing import Any
 from urllib.parse import quote
 
@@ -20,13 +25,16 @@ from tornado import web
 
 from ..core.errors import ColabError
 from ..core.handlers import ColabHandler
+from ..core.permissions import READ_CONTENTS, needs
 from ..core.routing import API_PREFIX
 from .links import GONE, ShareLinks, Throttled
 from .page import CONTENT_SECURITY_POLICY
-from .throttle import client_key
 
 #: Where share pages live, below ``<base_url>`` (the token follows).
 VIEW_PATH = f"{API_PREFIX}/share/view"
+
+#: The token in a share route's URL, however it is spelled (for redacting it from logs).
+_TOKEN_IN_URL = re.compile(r"(/share/view/)[^/?#]*")
 
 
 class _ShareApiHandler(ColabHandler):
@@ -45,6 +53,9 @@ class _ShareApiHandler(ColabHandler):
 
 class ShareLinksHandler(_ShareApiHandler):
     """``GET /colab/share/links``: every link; ``POST``: a new link (its URL is shown once)."""
+
+    # A link publishes a server notebook, and the list names notebooks: both read contents.
+    jupyter_permissions = needs(get=(READ_CONTENTS,), post=(READ_CONTENTS,))
 
     @web.authenticated
     @authorized
@@ -75,6 +86,8 @@ class ShareLinksHandler(_ShareApiHandler):
 
 class ShareLinkHandler(_ShareApiHandler):
     """``DELETE /colab/share/links/{link_id}``: revoke a link (``?forget=1`` also removes it)."""
+
+    jupyter_permissions = needs(delete=())  # it only takes a publication back
 
     @web.authenticated
     @authorized
@@ -108,39 +121,75 @@ class _SharePageHandler(ExtensionHandlerMixin, JupyterHandler):
         self.set_header("X-Frame-Options", "DENY")
         self.set_header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
 
+    #: What a share route answers; anything else is a 405 naming these.
+    ALLOWED = "GET, HEAD"
+
     def client(self) -> str:
-        """The client address guesses are counted against (the proxy's view with trust_xheaders)."""
-        return client_key(str(self.request.remote_ip or "unknown"))
+        """The visitor's address, for the log (the proxy's view with trust_xheaders)."""
+        return str(self.request.remote_ip or "unknown")
+
+    def redact(self, text: str) -> str:
+        """``text`` with this request's token hidden (it is in the URL)."""
+        # No path_kwargs yet when tornado refused the method before routing arguments.
+        token = (getattr(self, "path_kwargs", None) or {}).get("token")
+        if token:
+            text = text.replace(quote(token), "<token>").replace(token, "<token>")
+        return _TOKEN_IN_URL.sub(r"\1<token>", text)
+
+    async def prepare(self) -> None:  # type: ignore[override]
+        # Before the server's own checks (XSRF, login), which would answer POST and the like 403:
+        # a share page is read-only, whoever asks. (Methods tornado does not know at all, TRACE
+        # say, never get here: tornado answers them 405 itself, through write_error below.)
+        if self.request.method not in ("GET", "HEAD"):
+            raise web.HTTPError(405)
+        await super().prepare()
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         exc_info = kwargs.get("exc_info")
         error = exc_info[1] if exc_info else None
         if isinstance(error, Throttled):
             self.set_header("Retry-After", str(int(error.retry_after) + 1))
+        if status_code == 405:
+            self.set_header("Allow", self.ALLOWED)
         if isinstance(error, ColabError):
             status_code, message = error.status, error.message
+        elif status_code == 404:
+            message = GONE
+        elif status_code == 405:
+            message = "A share page can only be read (GET or HEAD)."
         else:
-            message = GONE if status_code == 404 else "The share page could not be shown."
+            reference = getattr(self, "_failure_reference", None)
+            message = "The share page could not be shown."
+            if reference:
+                message += f" (The server's log has the details, reference {reference}.)"
         self.set_status(status_code)
         self.set_header("Content-Type", "text/html; charset=utf-8")
+        if self.request.method == "HEAD":
+            self.finish()
+            return
         self.finish(_ERROR_PAGE.format(message=html.escape(message)))
 
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
-        if isinstance(value, ColabError):
-            # Never log the token (it is in the path): only what happened and to whom.
-            self.log.info("colab-ext share page: %s for %s", value.status, self.client())
+        # Never log the token (it is in the path): what happened, to whom, and a traceback with
+        # the token cut out; never tornado's line, which prints the whole request.
+        if isinstance(value, ColabError | web.HTTPError):
+            status = value.status if isinstance(value, ColabError) else value.status_code
+            self.log.info("colab-ext share page: %s for %s", status, self.client())
             return
-        super().log_exception(typ, value, tb)
+        reference = self._failure_reference = uuid.uuid4().hex[:8]
+        trace = self.redact("".join(traceback.format_exception(typ, value, tb)))
+        self.log.error(
+            "colab-ext share page failed (ref %s) %s\n%s", reference, self._request_summary(), trace
+        )
 
     def _request_summary(self) -> str:
-        return f"{self.request.method} {VIEW_PATH}/... ({self.client()})"
+        return f"{self.request.method} {VIEW_PATH}/<token> ({self.client()})"
 
     def _log(self) -> None:
         # The access log prints the URL, which holds the token: log it with the token hidden.
         uri = self.request.uri
-        token = self.path_kwargs.get("token")
-        if uri and token:
-            self.request.uri = uri.replace(quote(token), "<token>").replace(token, "<token>")
+        if uri:
+            self.request.uri = self.redact(uri)
         try:
             super()._log()
         finally:
@@ -152,10 +201,16 @@ class SharedPageHandler(_SharePageHandler):
 
     @allow_unauthenticated
     async def get(self, token: str) -> None:
-        shared = await self.links.visit(token, self.client())
-        page = await self.links.render(shared, f"{quote(token)}/download")
+        page = await self.links.page(token, f"{quote(token)}/download")
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.finish(page)
+
+    @allow_unauthenticated
+    async def head(self, token: str) -> None:
+        """Whether the page opens, without rendering it or counting a visit."""
+        await self.links.check(token)
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish()
 
 
 class SharedNotebookDownloadHandler(_SharePageHandler):
@@ -163,10 +218,17 @@ class SharedNotebookDownloadHandler(_SharePageHandler):
 
     @allow_unauthenticated
     async def get(self, token: str) -> None:
-        shared = await self.links.visit(token, self.client(), count=False)
+        shared = await self.links.visit(token, count=False)
         self.set_header("Content-Type", "application/x-ipynb+json")
         self.set_header("Content-Disposition", f"attachment; filename*=UTF-8''{quote(shared.name)}")
         self.finish(json.dumps(shared.notebook, indent=1, ensure_ascii=False))
+
+    @allow_unauthenticated
+    async def head(self, token: str) -> None:
+        """Whether the download opens, without sending it."""
+        await self.links.check(token)
+        self.set_header("Content-Type", "application/x-ipynb+json")
+        self.finish()
 
 
 _ERROR_PAGE = """<!DOCTYPE html>

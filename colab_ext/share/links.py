@@ -2,14 +2,17 @@
 
 Plain asyncio code, no tornado. The store's blocking SQLite calls run in worker threads; the
 notebook is read through the server's contents manager (so any contents manager works, and the
-server's own rules about hidden files apply), and rendered in a worker thread too.
+server's own rules about hidden files apply), and its page is rendered by a
+:class:`~colab_ext.share.renderer.PageRenderer`: once per notebook version, off the event loop.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import posixpath
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -17,7 +20,8 @@ from typing import Any
 from jupyter_core.utils import ensure_async
 
 from ..core.errors import BadRequest, ColabError, NotFound
-from .page import render_notebook, strip_outputs
+from .page import PageBudget, render_notebook, strip_outputs
+from .renderer import PageRenderer
 from .store import Clock, ShareLink, ShareLinkStore
 from .throttle import GuessThrottle
 
@@ -31,7 +35,7 @@ CONTENTS_EVENTS = "https://events.jupyter.org/jupyter_server/contents_service/v1
 
 
 class Throttled(ColabError):
-    """Too many wrong tokens from one client address."""
+    """Too many wrong tokens sent to this server lately (a right token is never throttled)."""
 
     status = 429
 
@@ -59,12 +63,17 @@ class ShareLinks:
         clock: Clock,
         throttle: GuessThrottle,
         enabled: bool = True,
+        *,
+        renderer: PageRenderer | None = None,
+        budget: PageBudget | None = None,
     ) -> None:
         self.store = store
         self.contents = contents_manager
         self.clock = clock
         self.throttle = throttle
         self.enabled = enabled
+        self.renderer = renderer or PageRenderer()
+        self.budget = budget or PageBudget()
 
     # ---- for the owner (authenticated routes) -------------------------------------------------
 
@@ -113,28 +122,35 @@ class ShareLinks:
     async def revoke(self, link_id: str) -> dict[str, Any]:
         """Turn a link off at once."""
         link = await asyncio.to_thread(self.store.revoke, link_id)
+        self.renderer.forget(link_id)
         if link is None:
             raise NotFound(f"There is no share link {link_id!r}. It may have been deleted.")
         return link.public(self.clock())
 
     async def delete(self, link_id: str) -> None:
         """Forget a link (it stops working too)."""
+        self.renderer.forget(link_id)
         if not await asyncio.to_thread(self.store.delete, link_id):
             raise NotFound(f"There is no share link {link_id!r}. It may have been deleted.")
 
     # ---- for a visitor (the unauthenticated share page) ----------------------------------------
 
-    async def visit(self, token: str, client: str, *, count: bool = True) -> SharedNotebook:
-        """The notebook ``token`` opens; :class:`NotFound` for anything else, never more detail."""
-        wait = self.throttle.retry_after(client)
-        if wait is not None:
-            raise Throttled(wait)
+    async def open(self, token: str) -> ShareLink:
+        """The live link ``token`` opens; :class:`NotFound` for anything else, never more detail.
+
+        Only wrong tokens are throttled (see throttle.py for why): a right one always opens.
+        """
         link = None
         if self.enabled and _plausible(token):
             link = await asyncio.to_thread(self.store.find, token)
         if link is None:
-            self.throttle.failed(client)
-            raise NotFound(GONE)
+            wait = self.throttle.failed()
+            raise NotFound(GONE) if wait is None else Throttled(wait)
+        return link
+
+    async def visit(self, token: str, *, count: bool = True) -> SharedNotebook:
+        """The notebook ``token`` opens, as saved now (for the download)."""
+        link = await self.open(token)
         try:
             notebook = await self._read(link.path)
         except ColabError:
@@ -145,21 +161,47 @@ class ShareLinks:
             notebook = strip_outputs(notebook)
         return SharedNotebook(link, posixpath.basename(link.path), notebook)
 
-    async def render(self, shared: SharedNotebook, download_href: str) -> str:
-        """The HTML page of a visit (in a worker thread: nbconvert takes a while on big ones)."""
+    async def check(self, token: str) -> tuple[ShareLink, Hashable]:
+        """The link ``token`` opens and the version of its notebook now (404 when it is gone)."""
+        link = await self.open(token)
+        try:
+            version = await self._version(link.path)
+        except ColabError:
+            raise NotFound(GONE) from None
+        return link, version
+
+    async def page(self, token: str, download_href: str) -> str:
+        """The HTML page a visitor sees: rendered once per notebook version and kept."""
+        link, version = await self.check(token)
+        name = posixpath.basename(link.path)
         note = "Read-only copy, as last saved."
-        if not shared.link.include_outputs:
+        if not link.include_outputs:
             note += " Outputs are not shared."
-        if shared.link.expires_at is not None:
-            when = datetime.fromtimestamp(shared.link.expires_at, timezone.utc)
+        if link.expires_at is not None:
+            when = datetime.fromtimestamp(link.expires_at, timezone.utc)
             note += f" This link expires on {when:%Y-%m-%d at %H:%M} UTC."
-        return await asyncio.to_thread(
-            render_notebook,
-            shared.notebook,
-            name=shared.name,
-            download_href=download_href,
-            note=note,
-        )
+
+        async def build() -> str:
+            try:
+                notebook = await self._read(link.path)
+            except ColabError:
+                raise NotFound(GONE) from None
+            if not link.include_outputs:
+                notebook = strip_outputs(notebook)
+            render = functools.partial(
+                render_notebook,
+                notebook,
+                name=name,
+                download_href=download_href,
+                note=note,
+                budget=self.budget,
+            )
+            return await self.renderer.run(render)
+
+        key = (version, link.path, download_href, note)
+        page = await self.renderer.page(link.id, key, build)
+        await asyncio.to_thread(self.store.record_visit, link.id)
+        return page
 
     # ---- following the contents manager -------------------------------------------------------
 
@@ -196,6 +238,20 @@ class ShareLinks:
             raise NotFound(f"{path!r} is not a notebook.")
         return dict(content)
 
+    async def _version(self, path: str) -> Hashable:
+        """What changes whenever the notebook at ``path`` is saved: its mtime and size."""
+        self._inside_root(path)
+        try:
+            model = await ensure_async(self.contents.get(path, content=False, type="notebook"))
+        except Exception as error:
+            raise NotFound(f"There is no notebook at {path!r} ({error}).") from None
+        version: tuple[Any, ...] = (str(model.get("last_modified")), model.get("size"))
+        root = getattr(self.contents, "root_dir", None)
+        if root:
+            # The contents manager reports a symlink's own times (lstat): add its target's.
+            version += await asyncio.to_thread(_file_version, root, path)
+        return version
+
     def _inside_root(self, path: str) -> None:
         # A symlink inside the root may point anywhere: refuse what resolves outside it.
         root = getattr(self.contents, "root_dir", None)
@@ -205,6 +261,14 @@ class ShareLinks:
         real = os.path.realpath(os.path.join(real_root, *path.split("/")))
         if os.path.commonpath([real_root, real]) != real_root:
             raise NotFound(f"{path!r} leads outside the server root.")
+
+
+def _file_version(root: str, path: str) -> tuple[int, int, int]:
+    try:
+        info = os.stat(os.path.join(root, *path.split("/")))
+    except OSError:
+        raise NotFound(f"There is no notebook at {path!r}.") from None
+    return info.st_ino, info.st_mtime_ns, info.st_size
 
 
 def _normal(path: str) -> str:

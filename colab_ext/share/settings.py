@@ -29,14 +29,43 @@ class ShareSettings(Configurable):
     share_max_failures = Int(
         20,
         config=True,
-        help="How many wrong share-link tokens one client address may send within "
-        "share_throttle_window seconds before all its share-page requests are refused (429).",
+        help="Wrong share-link tokens the whole server answers (404) in a burst; past it, wrong "
+        "tokens are answered 429 until the allowance refills (share_max_failures per "
+        "share_throttle_window seconds). A right token is never refused, whatever others send.",
     )
 
     share_throttle_window = Float(
         60.0,
         config=True,
-        help="The window, in seconds, over which wrong share-link tokens are counted.",
+        help="Seconds in which the allowance of wrong share-link tokens refills completely.",
+    )
+
+    share_max_output_mb = Float(
+        2.0,
+        config=True,
+        help="The largest output (or cell source) a share page shows, in MiB; a larger one is "
+        "replaced by a note that the .ipynb download has it.",
+    )
+
+    share_max_page_mb = Float(
+        16.0,
+        config=True,
+        help="The most a share page shows of outputs and sources together, in MiB; past it, "
+        "outputs and cells are replaced by a note that the .ipynb download has them.",
+    )
+
+    share_render_workers = Int(
+        2,
+        config=True,
+        help="How many share pages may render at once (each in a worker thread, never on the "
+        "event loop); more wait their turn.",
+    )
+
+    share_page_cache_mb = Float(
+        64.0,
+        config=True,
+        help="Memory, in MiB, for rendered share pages kept until their notebook changes (least "
+        "recently visited first out).",
     )
 
     share_clock = Callable(

@@ -1,75 +1,46 @@
-"""Slowing down anyone who guesses link tokens.
+"""Slowing down anyone who guesses link tokens, without ever refusing a right one.
 
-A token has 256 random bits, so guessing cannot succeed; throttling keeps a guesser from costing
-the server work and keeps the logs readable. Each client address may fail a few times in a window;
-past that, every request from it (right or wrong) is refused until the window has passed, so a
-guesser learns nothing from answers while throttled.
+What protects a link is its token: 256 random bits. At a million guesses a second, finding one
+live link among a thousand takes over 10^60 years; no throttle adds to that. What a throttle
+can do is keep wrong tokens from costing the server work and flooding its log.
+
+Why one allowance for the whole server, not one per client address: behind a proxy every visitor
+has the proxy's address, so 20 wrong tokens from anyone locked every visitor out of every link;
+and with ``trust_xheaders`` the address is whatever ``X-Forwarded-For`` says, so a guesser just
+sends a new one each time. Per-address counting was a lockout lever that slowed no one.
+
+So: wrong tokens draw from one bucket of ``burst`` that refills at ``burst`` per ``window_s``.
+While it is empty, wrong tokens are answered 429 at once, without a lookup's worth of waiting.
+A right token is looked up and served whatever the bucket holds: it never draws from it, and no
+one else's wrong tokens can refuse it. (A guesser learns nothing from a 429 that a 404 would not
+have told: either way, the token was wrong.)
 """
 
 from __future__ import annotations
 
-import ipaddress
-from collections import OrderedDict, deque
-
 from .store import Clock
 
 
-def client_key(address: str) -> str:
-    """What guesses are counted against: an IPv4 address, or an IPv6 address's /64 network
-    (one machine usually holds a whole /64, so counting single IPv6 addresses would not slow it).
-    """
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return address
-    if ip.version == 6:
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return str(ip)
-
-
 class GuessThrottle:
-    """Counts failed link lookups per client address over a sliding window."""
+    """A server-wide token bucket that wrong link tokens draw from."""
 
-    def __init__(
-        self,
-        clock: Clock,
-        *,
-        max_failures: int = 20,
-        window_s: float = 60.0,
-        max_clients: int = 10_000,
-    ) -> None:
+    def __init__(self, clock: Clock, *, burst: int = 20, window_s: float = 60.0) -> None:
         self.clock = clock
-        self.max_failures = max_failures
-        self.window_s = window_s
-        # Bounded, oldest client first: a flood of addresses cannot grow memory without end.
-        self.max_clients = max_clients
-        self._failures: OrderedDict[str, deque[float]] = OrderedDict()
+        self.burst = max(1, burst)
+        self.rate = self.burst / max(window_s, 1e-3)
+        self._tokens = float(self.burst)
+        self._at = clock()
 
-    def _recent(self, client: str) -> deque[float]:
-        failures = self._failures.get(client)
-        if failures is None:
-            return deque()
-        cutoff = self.clock() - self.window_s
-        while failures and failures[0] <= cutoff:
-            failures.popleft()
-        if not failures:
-            del self._failures[client]
-        return failures
+    def _refill(self) -> None:
+        now = self.clock()
+        self._tokens = min(self.burst, self._tokens + max(0.0, now - self._at) * self.rate)
+        self._at = now
 
-    def retry_after(self, client: str) -> float | None:
-        """Seconds ``client`` must wait before trying again, or None when it may try now."""
-        failures = self._recent(client)
-        if len(failures) < self.max_failures:
+    def failed(self) -> float | None:
+        """Record one wrong token: None when the allowance had room for it, else the seconds
+        until it has (that request is answered 429 and not counted)."""
+        self._refill()
+        if self._tokens >= 1:
+            self._tokens -= 1
             return None
-        return max(1.0, failures[-self.max_failures] + self.window_s - self.clock())
-
-    def failed(self, client: str) -> None:
-        """Record one failed lookup from ``client``."""
-        failures = self._failures.setdefault(client, deque())
-        self._failures.move_to_end(client)
-        failures.append(self.clock())
-        # Keep only as many as can matter to the decision.
-        while len(failures) > self.max_failures:
-            failures.popleft()
-        while len(self._failures) > self.max_clients:
-            self._failures.popitem(last=False)
+        return (1 - self._tokens) / self.rate

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import BadRequest, ColabError, Conflict
+from ..core.safe_paths import refuse_nul
 from .pty_command import PtyCommand
 
 if TYPE_CHECKING:
@@ -88,10 +90,17 @@ class ShellChannel:
             raise BadRequest("A run message needs an 'id' and a 'command' string.")
         if command_id in self.running:
             raise Conflict(f"A command with id {command_id!r} is already running.")
+        # exec() takes no NUL and at most 128 KiB in one argument: refuse this command alone,
+        # rather than let the error close the socket and end every command on it.
+        refuse_nul(text, "The command")
         cwd = message.get("cwd")
-        command = await self.service.spawn(
-            self.kernel_id, text, cwd if isinstance(cwd, str) else None, self._sink(command_id)
-        )
+        try:
+            command = await self.service.spawn(
+                self.kernel_id, text, cwd if isinstance(cwd, str) else None, self._sink(command_id)
+            )
+        except OSError as error:
+            reason = "it is too long" if error.errno == errno.E2BIG else error.strerror
+            raise BadRequest(f"The command could not start: {reason}.") from None
         running = _Running(command=command, limit=self.service.settings.shell_output_limit)
         self.running[command_id] = running
         await self.send({"type": "started", "id": command_id, "pid": command.pid})

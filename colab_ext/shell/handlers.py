@@ -15,6 +15,7 @@ from tornado.websocket import WebSocketHandler
 
 from ..core.errors import ColabError
 from ..core.handlers import ColabHandler
+from ..core.permissions import EXECUTE_TERMINALS, missing_permission, needs
 from .channel import ShellChannel
 from .service import ShellService
 
@@ -23,6 +24,7 @@ class ShellStatusHandler(ColabHandler):
     """``GET /colab/shell/status``: whether ``!`` commands can run here, and if not, why."""
 
     auth_resource = "colab.shell"
+    jupyter_permissions = needs(get=())  # it runs nothing
 
     def initialize(self, name: str, service: ShellService) -> None:
         super().initialize(name)
@@ -50,6 +52,7 @@ class ShellSocketHandler(ExtensionHandlerMixin, WebSocketMixin, WebSocketHandler
     """
 
     auth_resource = "colab.shell"
+    jupyter_permissions = needs(get=(EXECUTE_TERMINALS,))
 
     def initialize(self, name: str, service: ShellService) -> None:
         ExtensionHandlerMixin.initialize(self, name)
@@ -60,12 +63,13 @@ class ShellSocketHandler(ExtensionHandlerMixin, WebSocketMixin, WebSocketHandler
         """No HTML headers on a WebSocket (as jupyter_server's kernel socket does)."""
 
     async def _authorize(self) -> None:
-        user = self.current_user
-        for resource in ("terminals", self.auth_resource):
-            if not await ensure_async(
-                self.authorizer.is_authorized(self, user, "execute", resource)
-            ):
-                raise web.HTTPError(403, f"You may not run shell commands ({resource}).")
+        missing = await missing_permission(self, "get")
+        if missing is not None:
+            raise web.HTTPError(403, f"You may not run shell commands. {missing}")
+        if not await ensure_async(
+            self.authorizer.is_authorized(self, self.current_user, "execute", self.auth_resource)
+        ):
+            raise web.HTTPError(403, f"You may not run shell commands ({self.auth_resource}).")
 
     @ws_authenticated
     async def get(self, kernel_id: str) -> None:

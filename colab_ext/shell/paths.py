@@ -2,32 +2,22 @@
 
 from __future__ import annotations
 
-import os
 import posixpath
 
-from ..core.errors import BadRequest, NotFound
+from ..core.errors import NotFound
+from ..core.safe_paths import ServerRoot
 
 
 def resolve_cwd(root_dir: str, relative: str) -> str:
     """The real path of ``relative`` (a folder, ``/``-separated, relative to ``root_dir``).
 
-    Refuses absolute paths, ``..`` and anything (a symlink included) that resolves outside the root.
+    Refuses what :class:`ServerRoot` refuses (absolute paths, ``..``, NUL, names too long, a
+    symlink that resolves outside the root), and folders that are not there.
     """
-    if relative.startswith(("/", "\\")) or (len(relative) > 1 and relative[1] == ":"):
-        raise BadRequest(f"The folder {relative!r} must be relative to the server root.")
-    parts = [part for part in relative.replace("\\", "/").split("/") if part not in ("", ".")]
-    if ".." in parts:
-        raise BadRequest(f"The folder {relative!r} may not contain '..'.")
-    root = os.path.realpath(root_dir)
-    target = os.path.realpath(os.path.join(root, *parts))
-    if target != root and not target.startswith(root + os.sep):
-        raise BadRequest(
-            f"The folder {relative!r} leads outside the server root (through a symlink); "
-            "commands run only inside it."
-        )
-    if not os.path.isdir(target):
+    target = ServerRoot(root_dir).resolve(relative)
+    if not target.is_dir():
         raise NotFound(f"The folder {relative!r} does not exist on the server.")
-    return target
+    return str(target)
 
 
 def notebook_folder(notebook_path: str) -> str:

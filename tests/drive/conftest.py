@@ -63,12 +63,26 @@ async def call(jp_fetch: Any, *parts: str, method: str = "GET", body: Any = None
     return json.loads(response.body) if response.body else None
 
 
+async def start_sign_in(
+    jp_fetch: Any, headers: dict[str, str] | None = None
+) -> tuple[str, dict[str, str]]:
+    """Ask for the consent page as the browser does: its URL, and the headers the callback must
+    carry to come from the same user (the login cookie jupyter_server set; a token alone names
+    a new anonymous user on every request)."""
+    response = await jp_fetch(
+        "colab", "drive", "connect", method="POST", body="{}", headers=dict(headers or {})
+    )
+    cookies = [c.split(";", 1)[0] for c in response.headers.get_list("Set-Cookie")]
+    same_user = dict(headers or {}, **({"Cookie": "; ".join(cookies)} if cookies else {}))
+    return json.loads(response.body)["auth_url"], same_user
+
+
 async def connect(jp_fetch: Any, fake: FakeDrive) -> dict[str, str]:
     """Upload the client, go through consent, and land on the callback, as the browser does."""
     await call(jp_fetch, "client", method="PUT", body=fake.client_config())
-    auth_url = (await call(jp_fetch, "connect", method="POST", body={}))["auth_url"]
+    auth_url, same_user = await start_sign_in(jp_fetch)
     answer = consent(auth_url)
-    await jp_fetch("colab", "drive", "oauth", "callback", params=answer)
+    await jp_fetch("colab", "drive", "oauth", "callback", params=answer, headers=same_user)
     return answer
 
 

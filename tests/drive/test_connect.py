@@ -13,7 +13,7 @@ import pytest
 from tornado.httpclient import HTTPClientError
 
 from colab_ext.drive.store import drive_data_dir
-from tests.drive.conftest import call, connect, consent
+from tests.drive.conftest import call, connect, consent, start_sign_in
 from tests.drive.fake_drive import FakeDrive
 
 
@@ -36,12 +36,12 @@ async def test_oauth_round_trip_stores_token_owner_only(
     caplog.set_level(logging.DEBUG)
     bodies = []
     await call(jp_fetch, "client", method="PUT", body=fake_drive.client_config())
-    started = await call(jp_fetch, "connect", method="POST", body={})
-    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(started["auth_url"]).query))
+    auth_url, same_user = await start_sign_in(jp_fetch)
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(auth_url).query))
     assert query["code_challenge_method"] == "S256" and len(query["state"]) >= 32
     assert query["redirect_uri"].endswith("/colab/drive/oauth/callback")
-    answer = consent(started["auth_url"])
-    page = await jp_fetch("colab", "drive", "oauth", "callback", params=answer)
+    answer = consent(auth_url)
+    page = await jp_fetch("colab", "drive", "oauth", "callback", params=answer, headers=same_user)
     bodies.append(page.body.decode())
     assert "Google Drive is connected" in bodies[-1]
     # Its one inline script (close the popup, or go back to the lab) is allowed by a nonce.
@@ -69,17 +69,18 @@ async def test_oauth_round_trip_stores_token_owner_only(
 
 async def test_a_wrong_or_replayed_state_is_refused(jp_fetch: Any, fake_drive: FakeDrive) -> None:
     await call(jp_fetch, "client", method="PUT", body=fake_drive.client_config())
-    auth_url = (await call(jp_fetch, "connect", method="POST", body={}))["auth_url"]
+    auth_url, same_user = await start_sign_in(jp_fetch)
     answer = consent(auth_url)
     forged = dict(answer, state="not-the-state-we-sent")
+    callback = ("colab", "drive", "oauth", "callback")
     with pytest.raises(HTTPClientError) as refused:
-        await jp_fetch("colab", "drive", "oauth", "callback", params=forged)
+        await jp_fetch(*callback, params=forged, headers=same_user)
     assert refused.value.code == 400
     assert b"not one this server started" in refused.value.response.body
     assert (await call(jp_fetch, "status"))["connected"] is False
-    await jp_fetch("colab", "drive", "oauth", "callback", params=answer)
+    await jp_fetch(*callback, params=answer, headers=same_user)
     with pytest.raises(HTTPClientError) as replayed:  # a state is good for one sign-in only
-        await jp_fetch("colab", "drive", "oauth", "callback", params=answer)
+        await jp_fetch(*callback, params=answer, headers=same_user)
     assert replayed.value.code == 400
 
 
@@ -91,11 +92,11 @@ async def test_a_code_without_its_pkce_verifier_is_useless(fake_drive: FakeDrive
 
     first = DriveConnector(CredentialStore(drive_data_dir()), revoke_uri="")
     first.save_client(fake_drive.client_config())
-    answer = consent(first.start("http://127.0.0.1:1/cb"))
-    other = first.start("http://127.0.0.1:1/cb")
+    answer = consent(first.start("http://127.0.0.1:1/cb", "ada"))
+    other = first.start("http://127.0.0.1:1/cb", "ada")
     other_state = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(other).query))["state"]
     with pytest.raises(Exception, match="refused the sign-in"):
-        first.finish(other_state, answer["code"])
+        first.finish(other_state, answer["code"], "ada")
 
 
 async def test_disconnect_revokes_and_deletes(jp_fetch: Any, fake_drive: FakeDrive) -> None:

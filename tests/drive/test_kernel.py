@@ -39,11 +39,14 @@ async def run_code(jp_serverapp: Any, kernel_id: str, code: str) -> tuple[str, s
 
 
 async def test_a_kernel_mounts_reads_writes_and_unmounts(
-    jp_fetch: Any, jp_serverapp: Any, fake_drive: FakeDrive, jp_root_dir: Path, tmp_path: Path
+    jp_fetch: Any, jp_serverapp: Any, fake_drive: FakeDrive, jp_root_dir: Path
 ) -> None:
+    # What ServerApp.start does once it listens: kernels find the server through the file
+    # colab-ext then writes.
+    await jp_serverapp.extension_manager.start_all_extensions()
     await connect(jp_fetch, fake_drive)
     fake_drive.add_file("data.csv", b"a,b\n1,2\n")
-    content = tmp_path / "content"
+    content = jp_root_dir / "content"  # a mountpoint is always inside the server root
     content.mkdir()
     async with notebook_session(jp_fetch, "colab.ipynb") as session:
         kernel_id = session["kernel"]["id"]

@@ -143,7 +143,7 @@ async def test_open_by_location_from_the_browser(jp_fetch: Any, jp_root_dir: Pat
         ({"url": "https://github.com/octo/notebooks/blob/main/nope.ipynb"}, "no file"),
         ({"url": "https://github.com/octo/nothing/blob/main/a.ipynb"}, "found nothing"),
         ({"url": URL_FORMS["blob"], "folder": "../outside"}, "may not contain '..'"),
-        ({"url": URL_FORMS["blob"], "folder": "/etc"}, "relative to the Jupyter root"),
+        ({"url": URL_FORMS["blob"], "folder": "/etc"}, "relative to the server root"),
     ],
 )
 async def test_clear_messages_for_what_cannot_be_opened(
@@ -165,7 +165,7 @@ async def test_a_symlink_out_of_the_root_is_refused(
         jp_fetch, "POST", "open", {"url": URL_FORMS["blob"], "folder": "escape"}
     )
     assert status == 400
-    assert "outside the Jupyter root" in answer["message"]
+    assert "outside the server root" in answer["message"]
     assert list(outside.iterdir()) == []
 
 

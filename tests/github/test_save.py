@@ -200,4 +200,4 @@ async def test_the_local_path_stays_inside_the_root(jp_fetch: Any) -> None:
     await connect(jp_fetch)
     status, answer = await call(jp_fetch, "POST", "save", save_body(path="../../etc/x.ipynb"))
     assert status == 400
-    assert "inside the Jupyter root" in answer["message"]
+    assert "inside the server root" in answer["message"]

@@ -10,7 +10,7 @@ from traitlets import TraitError
 from traitlets.config import Config
 
 from colab_ext.app import ColabExt
-from tests.runtime.runtime_client import A100, H100, proc_environ, switch, types
+from tests.runtime.runtime_client import A100, H100, proc_environ, refused, switch, types
 from tests.runtime.test_runtime_open import write_notebook
 from tests.sessions import notebook_session
 
@@ -101,3 +101,24 @@ def test_duplicate_ids_and_an_unknown_default_are_refused() -> None:
     app = ColabExt(config=Config({"ColabExt": {"default_runtime_type": "fast"}}))
     with pytest.raises(TraitError, match="default_runtime_type is 'fast', which is not a runtime"):
         app.check_default_runtime_type()
+
+
+@pytest.mark.parametrize(
+    "gpus",
+    [[0, "0"], ["GPU-h100", 0], ["GPU-a100", "GPU-a100"]],
+    ids=["index", "uuid+index", "uuid"],
+)
+async def test_the_same_gpu_cannot_be_picked_twice(
+    gpus: list[Any], jp_serverapp: Any, jp_fetch: Any, jp_root_dir: Path, nvml: Any
+) -> None:
+    nvml(gpus=[H100, A100])
+    path = write_notebook(jp_root_dir, "twice.ipynb", {})
+    async with notebook_session(jp_fetch, path) as session:
+        kernel_id = session["kernel"]["id"]
+        before = proc_environ(jp_serverapp, kernel_id)
+        code, message = await refused(jp_fetch, kernel_id, {"type": "gpu-2x", "gpus": gpus})
+        assert code == 400 and "is picked more than once" in message, message
+        assert proc_environ(jp_serverapp, kernel_id) == before  # not CUDA_VISIBLE_DEVICES=A,A
+        answer = await switch(jp_fetch, kernel_id, "gpu-2x", gpus=[1, 0])
+        assert proc_environ(jp_serverapp, kernel_id)["CUDA_VISIBLE_DEVICES"] == "GPU-a100,GPU-h100"
+        assert answer["type"] == "gpu-2x"

@@ -87,3 +87,27 @@ def visit(http_server_client: Any) -> Callable[..., Awaitable[Any]]:
         return await http_server_client.fetch(path, raise_error=False, **kwargs)
 
     return fetch
+
+
+@pytest.fixture
+def share_links(jp_serverapp: Any) -> Any:
+    """The server's share-link service, as its routes hold it (its renderer counts renders)."""
+    for rule in _walk_rules(jp_serverapp.web_app.default_router):
+        links = (rule.target_kwargs or {}).get("links")
+        if links is not None:
+            return links
+    raise AssertionError("no share route registered")
+
+
+def _walk_rules(router: Any) -> list[Any]:
+    found = []
+    for rule in getattr(router, "rules", []):
+        found += _walk_rules(rule.target) if hasattr(rule.target, "rules") else [rule]
+    return found
+
+
+def write_json_notebook(root: Path, path: str, notebook: dict[str, Any]) -> None:
+    """Write ``notebook`` as JSON, exactly as given (it may be one nbformat would not write)."""
+    target = root / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(notebook))

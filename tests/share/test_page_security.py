@@ -1,4 +1,5 @@
-"""A share page runs no script, opens nothing but its own notebook, and throttles guessing."""
+"""A share page runs no script, opens nothing but its own notebook, loads nothing from elsewhere,
+and keeps its read-only bar out of the notebook's reach."""
 
 from __future__ import annotations
 
@@ -7,8 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-
-from colab_ext.share.throttle import GuessThrottle, client_key
 
 HOSTILE_HTML = (
     "<b>bold-ok</b><script>window.pwned = 1</script>"
@@ -159,46 +158,63 @@ async def test_the_token_opens_no_api(
             assert response.code == 403, f"{api} with the link token -> {response.code}"
 
 
-async def test_many_wrong_guesses_are_throttled(
-    notebook: Any, create_link: Any, visit: Any, clock: Any
+def html_notebook(root: Path, path: str, markdown: str, html: str) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(markdown),
+        nbformat.v4.new_code_cell(
+            "HTML(...)", outputs=[nbformat.v4.new_output("display_data", data={"text/html": html})]
+        ),
+    ]
+    (root / path).write_text(nbformat.writes(nb))
+
+
+async def test_a_notebook_cannot_hide_cover_or_fake_the_read_only_bar(
+    jp_root_dir: Path, create_link: Any, visit: Any
 ) -> None:
-    notebook("t.ipynb")
-    link = await create_link("t.ipynb")
-    view = link["page"].rsplit("/", 1)[0]
-    wrong = f"{view}/{'A' * 43}"
-    for _ in range(5):  # share_max_failures in these tests
-        assert (await visit(wrong)).code == 404
-    throttled = await visit(wrong)
-    assert throttled.code == 429 and int(throttled.headers["Retry-After"]) > 0
-    # While throttled, even the right token is refused: answers teach a guesser nothing.
-    assert (await visit(link["page"])).code == 429
-    clock.advance(61)
-    assert (await visit(link["page"])).code == 200
+    html_notebook(
+        jp_root_dir,
+        "bar.ipynb",
+        "<style>header { opacity: 0.01 }</style>md-ok",
+        "<style>.colab-share-bar { visibility: hidden !important }</style>"
+        "<div class='colab-share-bar'>Log in again to keep reading</div>"
+        "<div style='position: fixed; z-index: 99999; top: 0; height: 100px'>cover-me</div>"
+        "<b>html-ok</b>",
+    )
+    link = await create_link("bar.ipynb")
+    text = (await visit(link["page"])).body.decode()
+    assert "md-ok" in text and "html-ok" in text and "Log in again" in text
+    # The notebook's style sheets are gone, content and all.
+    assert "visibility: hidden !important" not in text and "opacity: 0.01" not in text
+    # Only the page's own bar has the bar's class; the fake one is plain text.
+    assert text.count('class="colab-share-bar"') == 1
+    # Nothing the notebook writes can be positioned over the bar, which is above everything.
+    (cover,) = re.findall(r"<div[^>]*>cover-me", text)
+    assert "position" not in cover and "z-index" not in cover and "height: 100px" in cover
+    assert "z-index: 2147483647" in text
 
 
-def test_throttling_counts_each_client_address_apart(clock: Any) -> None:
-    # Behind a proxy with trust_xheaders, tornado's remote_ip is the forwarded client address.
-    throttle = GuessThrottle(clock, max_failures=3, window_s=60)
-    for _ in range(3):
-        throttle.failed("203.0.113.9")
-    assert throttle.retry_after("203.0.113.9") == 60
-    assert throttle.retry_after("198.51.100.7") is None
-    clock.advance(30)
-    assert throttle.retry_after("203.0.113.9") == 30
-    clock.advance(30)
-    assert throttle.retry_after("203.0.113.9") is None
-
-
-def test_ipv6_clients_are_counted_by_their_64_network() -> None:
-    assert client_key("2001:db8:1:2:aaaa::1") == client_key("2001:db8:1:2:bbbb::9")
-    assert client_key("2001:db8:1:3::1") != client_key("2001:db8:1:2::1")
-    assert client_key("203.0.113.9") == "203.0.113.9"
-    assert client_key("unknown") == "unknown"
-
-
-def test_the_throttle_forgets_the_oldest_clients_first(clock: Any) -> None:
-    throttle = GuessThrottle(clock, max_failures=1, window_s=60, max_clients=2)
-    for client in ("a", "b", "c"):
-        throttle.failed(client)
-    assert throttle.retry_after("a") is None
-    assert throttle.retry_after("b") and throttle.retry_after("c")
+async def test_remote_images_are_not_loaded(
+    jp_root_dir: Path, create_link: Any, visit: Any
+) -> None:
+    html_notebook(
+        jp_root_dir,
+        "img.ipynb",
+        "![tracking pixel](https://tracker.example/md.png)",
+        "<img src='https://tracker.example/out.png' alt='chart'>"
+        "<img src='data:image/png;base64,iVBORw0KGgo=' alt='inline'>",
+    )
+    link = await create_link("img.ipynb")
+    response = await visit(link["page"])
+    text = response.body.decode()
+    images = re.findall(r"<img\b[^>]*>", text)
+    assert images and all('src="data:' in image for image in images), images
+    # Each remote image is a link the visitor may follow, saying it was not loaded.
+    assert (
+        '<a href="https://tracker.example/md.png" rel="noopener noreferrer nofollow"'
+        ' class="colab-share-remote-image">[Image not loaded: tracking pixel]</a>' in text
+    )
+    assert 'href="https://tracker.example/out.png"' in text and "[Image not loaded: chart]" in text
+    policy = response.headers["Content-Security-Policy"]
+    csp = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    assert csp["img-src"] == "data:"
