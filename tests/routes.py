@@ -7,7 +7,7 @@ from typing import Any
 
 from jupyter_server.utils import url_path_join
 
-HTTP_METHODS = ("get", "post", "put", "patch", "delete")
+HTTP_METHODS = ("get", "head", "post", "put", "patch", "delete")
 
 
 def _walk(router: Any) -> list[tuple[str, type]]:

@@ -124,6 +124,10 @@ class _SharePageHandler(ExtensionHandlerMixin, JupyterHandler):
     #: What a share route answers; anything else is a 405 naming these.
     ALLOWED = "GET, HEAD"
 
+    #: A visitor is no Jupyter user: the link's own token is the authority, checked against the
+    #: publication, which its author could only make with ``read`` on ``contents``.
+    jupyter_permissions = needs(get=(), head=())
+
     def client(self) -> str:
         """The visitor's address, for the log (the proxy's view with trust_xheaders)."""
         return str(self.request.remote_ip or "unknown")
