@@ -97,7 +97,7 @@ def check_runtime_menu(page: Page) -> None:
 
 
 def check_missing_server_part(page: Page) -> None:
-    notice = page.locator(".jp-Notification-Toast", has_text="server part is not running")
+    notice = page.locator(".Toastify__toast", has_text="server part is not running")
     expect(notice).to_have_count(1, timeout=30_000)
     expect(page.locator(".jp-colab-ResourcesStatus")).to_have_count(0)
     notice.get_by_role("button", name="How to fix").click()

@@ -14,6 +14,10 @@ from .errors import BadRequest, ColabError
 from .permissions import Permissions, implements, missing_permission, needs
 
 
+#: The values a yes/no query argument may take (``enum`` in the OpenAPI file).
+FLAG_VALUES = {"1": True, "true": True, "0": False, "false": False}
+
+
 class ColabHandler(ExtensionHandlerMixin, APIHandler):
     """Authenticated JSON handler. Subclasses set ``auth_resource``, decorate every method
     with ``@web.authenticated`` and ``@authorized``, and declare in ``jupyter_permissions`` what
@@ -50,6 +54,18 @@ class ColabHandler(ExtensionHandlerMixin, APIHandler):
             raise BadRequest("The request body must be a JSON object.")
         return body
 
+    def flag_argument(self, name: str, default: bool = False) -> bool:
+        """A yes/no query argument: ``1``/``true`` or ``0``/``false`` (the OpenAPI file's enum);
+        anything else is a 400 that says so, rather than read as one or the other."""
+        value = self.get_query_argument(name, None)
+        if value is None:
+            return default
+        if value not in FLAG_VALUES:
+            raise BadRequest(
+                f"'{name}' must be one of {', '.join(FLAG_VALUES)}, not {value[:40]!r}."
+            )
+        return FLAG_VALUES[value]
+
     def write_json(self, payload: Any, status: int = 200) -> None:
         """Send ``payload`` as JSON."""
         self.set_status(status)
@@ -57,26 +73,7 @@ class ColabHandler(ExtensionHandlerMixin, APIHandler):
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         """Turn any failure into ``{"message", "reason"}`` JSON, never a traceback."""
-        exc_info = kwargs.get("exc_info")
-        error = exc_info[1] if exc_info else None
-        if isinstance(error, ColabError):
-            status_code, message = error.status, error.message
-        elif isinstance(error, web.HTTPError):
-            template = error.log_message or error.reason or self._reason
-            message = template % error.args if error.log_message and error.args else template
-        elif error is not None:
-            reference = uuid.uuid4().hex[:8]
-            self.log.error("colab-ext internal error (ref %s)", reference, exc_info=exc_info)
-            status_code = 500
-            message = (
-                f"colab-ext hit an unexpected error (reference {reference}). "
-                "The server log has the details."
-            )
-        else:
-            message = self._reason
-        self.set_status(status_code)
-        self.set_header("Content-Type", "application/json")
-        self.finish(json.dumps({"message": message, "reason": self._reason}))
+        write_json_error(self, status_code, kwargs.get("exc_info"))
 
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
         """User-facing errors are not server faults: log them in one line, no traceback."""
@@ -84,3 +81,32 @@ class ColabHandler(ExtensionHandlerMixin, APIHandler):
             self.log.info("colab-ext %s %s: %s", self.request.method, self.request.path, value)
             return
         super().log_exception(typ, value, tb)
+
+
+def write_json_error(handler: Any, status_code: int, exc_info: Any = None) -> None:
+    """Finish ``handler``'s request with ``{"message", "reason"}`` JSON for a failure.
+
+    A :class:`ColabError` keeps its status and message; tornado's ``HTTPError`` its status and
+    log message; anything else is a 500 whose details (with a reference) go to the server log
+    only: a traceback tells a user nothing and may leak paths or secrets.
+    """
+    error = exc_info[1] if exc_info else None
+    reason = handler._reason
+    if isinstance(error, ColabError):
+        status_code, message = error.status, error.message
+    elif isinstance(error, web.HTTPError):
+        template = error.log_message or error.reason or reason
+        message = template % error.args if error.log_message and error.args else template
+    elif error is not None:
+        reference = uuid.uuid4().hex[:8]
+        handler.log.error("colab-ext internal error (ref %s)", reference, exc_info=exc_info)
+        status_code = 500
+        message = (
+            f"colab-ext hit an unexpected error (reference {reference}). "
+            "The server log has the details."
+        )
+    else:
+        message = reason
+    handler.set_status(status_code)
+    handler.set_header("Content-Type", "application/json")
+    handler.finish(json.dumps({"message": message, "reason": handler._reason}))

@@ -15,7 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import BadRequest, ColabError, NotFound
-from ..core.safe_paths import MAX_NAME_BYTES, ServerRoot, fit_name
+from ..core.safe_paths import (
+    MAX_NAME_BYTES,
+    SAFE_NAME_BYTES,
+    ServerRoot,
+    fit_name,
+    refuse_nul,
+    safe_name,
+    shown,
+)
 from .api import DriveApi
 from .api_transfers import Cancelled
 from .drive_file import DriveFile, sniff_mime
@@ -138,7 +146,10 @@ class CopyJobs:
         return self._run(job, work)
 
     def save_to_drive(self, path: str, parent_id: str, name: str | None) -> CopyJob:
-        """Upload a server file as a new file in a Drive folder (a copy: never overwrites)."""
+        """Upload a server file as a new file in a Drive folder (a copy: never overwrites),
+        named ``name`` (see :func:`check_copy_name`), or as the file is when it is None."""
+        if name is not None:
+            check_copy_name(name)
         source = self.root.resolve(path, must_exist=True)
         if not source.is_file():
             raise BadRequest(f"{path!r} is not a file.")
@@ -159,6 +170,35 @@ class CopyJobs:
             job.path = self.root.relative(source)
 
         return self._run(job, work)
+
+
+def check_copy_name(name: str) -> None:
+    """A 400 saying why, for a name a copy in Drive would not keep: Drive takes almost any name,
+    but opening the copy from Drive or reading it through the mount makes it one safe file name
+    (:func:`safe_name`), so a name it would change is refused now, not renamed later. The
+    frontend checks the same rules (``src/drive/names.ts``) as the user types."""
+    if not name.strip():
+        raise BadRequest("Give the copy a file name.")
+    refuse_nul(name, "The file name")
+    if "/" in name or "\\" in name:
+        raise BadRequest(
+            f"The file name {shown(name)} may not contain '/' or '\\': it names a file, not a "
+            "folder. Choose the folder in the picker."
+        )
+    if name in (".", ".."):
+        raise BadRequest("A file name may not be '.' or '..'.")
+    size = len(name.encode(errors="surrogatepass"))
+    if size > SAFE_NAME_BYTES:
+        raise BadRequest(
+            f"The file name is {size} bytes long, longer than {SAFE_NAME_BYTES} bytes, the most "
+            "a name keeps whole when it is opened on a server (a letter outside ASCII takes 2 to "
+            "4 bytes). Use a shorter name."
+        )
+    if safe_name(name) != name:
+        raise BadRequest(
+            f"The file name {shown(name)} contains a control character (a tab, a line break or "
+            "another invisible one). Remove it and try again."
+        )
 
 
 def unique_name(folder: Path, name: str) -> str:

@@ -35,6 +35,41 @@ class DriveHandler(ColabHandler):
         """Who is asking, as the server's identity provider names them."""
         return str(getattr(self.current_user, "username", ""))
 
+    def redirect_uri(self) -> str:
+        """The OAuth redirect URI this server sends Google: the admin's, or the server's own
+        callback route under its base URL, at the address the browser reached it by. The setup
+        dialog shows this same value, so the URI a user registers is the one Google checks."""
+        return self.drive.settings.drive_redirect_uri or (
+            f"{self.request.protocol}://{self.request.host}"
+            + url_path_join(self.base_url, "colab/drive/oauth/callback")
+        )
+
+    async def status(self) -> dict[str, Any]:
+        """The service's status, with the redirect URI (which only a request can tell)."""
+        return dict(await self.blocking(self.drive.status), redirect_uri=self.redirect_uri())
+
+    def flag(self, body: dict[str, Any], key: str) -> bool:
+        """A true/false field (absent or null: false); anything else is a 400."""
+        value = body.get(key)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            raise BadRequest(f"'{key}' must be true or false.")
+        return value
+
+    def positive(self, body: dict[str, Any], key: str, default: float) -> float:
+        """A positive number field (absent or null: ``default``); anything else is a 400."""
+        value = body.get(key)
+        if value is None:
+            return default
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not 0 < value < float("inf")
+        ):
+            raise BadRequest(f"'{key}' must be a positive number.")
+        return float(value)
+
     def text(self, body: dict[str, Any], key: str, required: bool = True) -> str:
         value = body.get(key)
         if value is None and not required:
@@ -52,7 +87,7 @@ class DriveStatusHandler(DriveHandler):
     @web.authenticated
     @authorized
     async def get(self) -> None:
-        self.write_json(await self.blocking(self.drive.status))
+        self.write_json(await self.status())
 
 
 class DriveClientHandler(DriveHandler):
@@ -64,7 +99,7 @@ class DriveClientHandler(DriveHandler):
     @authorized
     async def put(self) -> None:
         self.drive.connector.save_client(self.json_body())
-        self.write_json(await self.blocking(self.drive.status))
+        self.write_json(await self.status())
 
 
 class DriveConnectHandler(DriveHandler):
@@ -75,11 +110,8 @@ class DriveConnectHandler(DriveHandler):
     @web.authenticated
     @authorized
     async def post(self) -> None:
-        redirect = self.drive.settings.drive_redirect_uri or (
-            f"{self.request.protocol}://{self.request.host}"
-            + url_path_join(self.base_url, "colab/drive/oauth/callback")
-        )
-        self.write_json({"auth_url": self.drive.connector.start(redirect, self.user_name())})
+        auth_url = self.drive.connector.start(self.redirect_uri(), self.user_name())
+        self.write_json({"auth_url": auth_url})
 
 
 class DriveCallbackHandler(DriveHandler):
@@ -132,7 +164,7 @@ class DriveDisconnectHandler(DriveHandler):
     @authorized
     async def post(self) -> None:
         revoked = await self.drive.disconnect()
-        self.write_json(dict(await self.blocking(self.drive.status), revoked=revoked))
+        self.write_json(dict(await self.status(), revoked=revoked))
 
 
 class DriveFilesHandler(DriveHandler):
@@ -176,7 +208,8 @@ class DriveOpenHandler(DriveHandler):
 
 
 class DriveSaveHandler(DriveHandler):
-    """``POST /colab/drive/save``: upload a server file as a new file in Drive (a job)."""
+    """``POST /colab/drive/save``: upload a server file as a new file in Drive, under the
+    ``name`` asked for or its own (a job)."""
 
     jupyter_permissions = needs(post=(READ_CONTENTS,))
 
@@ -185,10 +218,13 @@ class DriveSaveHandler(DriveHandler):
     async def post(self) -> None:
         body = self.json_body()
         await self.blocking(self.drive.connector.credentials)
+        name = body.get("name")
+        if name is not None and not isinstance(name, str):
+            raise BadRequest("'name' must be a string.")
         job = self.drive.copies.save_to_drive(
             self.text(body, "path"),
             self.text(body, "folder_id", required=False) or "root",
-            self.text(body, "name", required=False) or None,
+            name,  # absent: the file's own name; given: checked as the copy's name
         )
         self.write_json(job.as_json(), status=202)
 
@@ -219,12 +255,11 @@ class DriveMountHandler(DriveHandler):
     @authorized
     async def post(self) -> None:
         body = self.json_body()
-        timeout = float(body.get("timeout_ms") or 120_000) / 1000
         mount = await self.drive.mount(
             self.text(body, "mountpoint", required=False) or None,
-            bool(body.get("readonly")),
-            bool(body.get("force_remount")),
-            timeout,
+            self.flag(body, "readonly"),
+            self.flag(body, "force_remount"),
+            self.positive(body, "timeout_ms", 120_000) / 1000,
         )
         self.write_json(mount)
 
@@ -238,8 +273,8 @@ class DriveUnmountHandler(DriveHandler):
     @authorized
     async def post(self) -> None:
         body = self.json_body()
-        timeout = float(
-            body.get("flush_timeout_s") or self.drive.settings.drive_unmount_flush_timeout_s
+        timeout = self.positive(
+            body, "flush_timeout_s", self.drive.settings.drive_unmount_flush_timeout_s
         )
         result = await self.drive.unmount(
             self.text(body, "mountpoint", required=False) or None, timeout

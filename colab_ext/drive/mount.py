@@ -105,6 +105,8 @@ class DriveMount:
             status_file=str(work_dir / "status.json"),
         )
         self.process: asyncio.subprocess.Process | None = None
+        #: Whether this mount made its folder (it was not there): only then is it removed again.
+        self.made_folder = False
         self.stopping = False
         self.restarts: list[float] = []
         self.problem: str | None = None
@@ -127,7 +129,15 @@ class DriveMount:
 
     def _prepare(self) -> tuple[Path, int]:
         """Check the mountpoint, write the child's config; its config path and a log fd."""
-        self.mountpoint.mkdir(parents=True, exist_ok=True)
+        try:
+            self.mountpoint.mkdir()
+            self.made_folder = True  # kept across restarts, which find it there
+        except FileExistsError:
+            pass
+        except FileNotFoundError:
+            raise BadRequest(
+                f"Mountpoint must be in a directory that exists: {self.mountpoint.parent}."
+            ) from None
         if any(self.mountpoint.iterdir()):
             raise BadRequest(
                 f"Mountpoint must be an empty folder: {self.mountpoint} has files in it."
@@ -225,7 +235,17 @@ class DriveMount:
             await self._end_process(self.process)
         if self.watcher is not None:
             self.watcher.cancel()
+        self.remove_made_folder()
         return list(left)
+
+    def remove_made_folder(self) -> None:
+        """Remove the mount folder when this mount made it and it is empty again, so an unmount
+        leaves the server root as it found it. A folder the user made stays, and so does one
+        with anything in it (rmdir removes only an empty folder, and never a mount)."""
+        if self.made_folder and not is_mounted(self.mountpoint):
+            with contextlib.suppress(OSError):
+                self.mountpoint.rmdir()
+                self.made_folder = False
 
 
 class DriveMounts:
@@ -266,6 +286,7 @@ class DriveMounts:
                 await mount.start(timeout)
             except ColabError:
                 del self.mounts[mountpoint]
+                mount.remove_made_folder()  # the process exited: nothing is mounted there
                 raise
             return mount
 

@@ -114,8 +114,9 @@ class GitHubAccount:
 
     async def connect(self, token: str) -> dict[str, Any]:
         token = token.strip()
-        if not token or any(c.isspace() for c in token):
-            raise BadRequest("Paste a GitHub token (it has no spaces).")
+        # A token is printable ASCII; anything else could not even be sent in a header.
+        if not token or not token.isascii() or not token.isprintable() or " " in token:
+            raise BadRequest("Paste a GitHub token (printable ASCII, without spaces).")
         await self.identity(token)  # refuses a token GitHub does not accept
         self.store.save(token)
         log.info("colab-ext: connected to GitHub (token stored in %s)", self.store.path)

@@ -8,17 +8,13 @@ import socket
 import struct
 from typing import Any
 
-from jupyter_core.utils import ensure_async
 from jupyter_server.auth.decorator import authorized, ws_authenticated
-from jupyter_server.base.handlers import JupyterHandler
-from jupyter_server.base.websocket import WebSocketMixin
-from jupyter_server.extension.handler import ExtensionHandlerMixin
 from tornado import web
 from tornado.iostream import IOStream, StreamClosedError
-from tornado.websocket import WebSocketHandler
 
 from ..core.handlers import ColabHandler
-from ..core.permissions import READ_KERNELS, missing_permission, needs
+from ..core.permissions import READ_KERNELS, needs
+from ..core.sockets import ColabSocketHandler
 from .sampler import ResourceSampler
 
 #: The kernel's send buffer for each subscriber. Autotuned, it grows to megabytes: thousands of
@@ -44,8 +40,7 @@ class ResourcesHandler(ColabHandler):
     @web.authenticated
     @authorized
     async def get(self) -> None:
-        history = self.get_argument("history", "0").lower() in ("1", "true", "yes")
-        payload = await self.sampler.snapshot(history=history)
+        payload = await self.sampler.snapshot(history=self.flag_argument("history"))
         self.set_header("Content-Type", "application/json")
         self.set_header("Cache-Control", "no-store")
         self.finish(payload)
@@ -69,39 +64,29 @@ def text_frame(payload: bytes) -> bytes:
     return header + payload
 
 
-class ResourcesSocketHandler(
-    ExtensionHandlerMixin, WebSocketMixin, WebSocketHandler, JupyterHandler
-):
+class ResourcesSocketHandler(ColabSocketHandler):
     """``GET /colab/resources/socket`` (WebSocket): every new sample, pushed as it is taken.
 
     Authenticated like the kernel and terminal sockets, and the user must be allowed to
     ``read`` ``colab.resources`` and Jupyter's ``kernels``. Each frame is one sample (the
     ``Resources`` JSON without history), serialised once per tick for all subscribers; the first
     frame is the latest sample. The browser sends nothing. A subscriber that has not taken the
-    previous frame yet skips this one: a meter wants the newest figure, not a backlog.
+    previous frame yet skips this one: a meter wants the newest figure, not a backlog. A refused
+    or malformed handshake is answered as JSON (see :class:`ColabSocketHandler`).
     """
 
     auth_resource = "colab.resources"
+    auth_action = "read"
     jupyter_permissions = needs(get=(READ_KERNELS,))  # as ResourcesHandler
 
     def initialize(self, name: str, sampler: ResourceSampler) -> None:
-        ExtensionHandlerMixin.initialize(self, name)
+        super().initialize(name)
         self.sampler = sampler
         self._subscribed = False
 
-    def set_default_headers(self) -> None:
-        """No HTML headers on a WebSocket (as jupyter_server's kernel socket does)."""
-
     @ws_authenticated
     async def get(self, *args: Any, **kwargs: Any) -> None:
-        allowed = await ensure_async(
-            self.authorizer.is_authorized(self, self.current_user, "read", self.auth_resource)
-        )
-        if not allowed:
-            raise web.HTTPError(403, "You may not read this server's resources.")
-        missing = await missing_permission(self, "get")
-        if missing is not None:
-            raise web.HTTPError(403, missing)
+        await self.authorize("You may not read this server's resources.")
         await super().get(*args, **kwargs)
 
     def open(self, *args: Any, **kwargs: Any) -> None:

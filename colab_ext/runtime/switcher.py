@@ -153,6 +153,7 @@ class RuntimeSwitcher:
         ``planned``, the runtime its next restart gives it."""
         await self.kernels.get(kernel_id)  # NotFound for an unknown kernel
         gpus: list[GpuDevice] = []
+        sees_all_gpus = False
         if self.kernels.is_remote:
             type_id = self._remote_types.get(kernel_id)
         else:
@@ -161,6 +162,9 @@ class RuntimeSwitcher:
             type_id = env.get(TYPE_MARKER)
             if "CUDA_VISIBLE_DEVICES" in env:
                 gpus = visible_gpus(env["CUDA_VISIBLE_DEVICES"], (await self.probe()).devices)
+            else:
+                # Started without a GPU choice (no runtime type): CUDA shows it every GPU.
+                sees_all_gpus = True
         runtime_type = self.catalogue.get(type_id) if type_id else None
         label = runtime_type.label if runtime_type else "Server default"
         summary = label
@@ -176,6 +180,7 @@ class RuntimeSwitcher:
             "gpus": [_gpu_json(device) for device in gpus],
             "summary": summary,
             "gateway": self.kernels.is_remote,
+            "sees_all_gpus": sees_all_gpus,
         }
 
     # -- changing ---------------------------------------------------------------------------

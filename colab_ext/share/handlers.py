@@ -92,7 +92,7 @@ class ShareLinkHandler(_ShareApiHandler):
     @web.authenticated
     @authorized
     async def delete(self, link_id: str) -> None:
-        if self.get_query_argument("forget", "0") in ("1", "true"):
+        if self.flag_argument("forget"):
             await self.links.delete(link_id)
             self.set_status(204)
             self.finish()

@@ -5,17 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from jupyter_core.utils import ensure_async
 from jupyter_server.auth.decorator import authorized, ws_authenticated
-from jupyter_server.base.handlers import JupyterHandler
-from jupyter_server.base.websocket import WebSocketMixin
-from jupyter_server.extension.handler import ExtensionHandlerMixin
 from tornado import web
-from tornado.websocket import WebSocketHandler
 
-from ..core.errors import ColabError
 from ..core.handlers import ColabHandler
-from ..core.permissions import EXECUTE_TERMINALS, missing_permission, needs
+from ..core.permissions import EXECUTE_TERMINALS, needs
+from ..core.sockets import ColabSocketHandler
 from .channel import ShellChannel
 from .service import ShellService
 
@@ -43,42 +38,29 @@ class ShellStatusHandler(ColabHandler):
         )
 
 
-class ShellSocketHandler(ExtensionHandlerMixin, WebSocketMixin, WebSocketHandler, JupyterHandler):
+class ShellSocketHandler(ColabSocketHandler):
     """``GET /colab/shell/kernels/{kernel_id}/socket`` (WebSocket): run ``!`` commands for a kernel.
 
     Authenticated like the kernel and terminal sockets; the user must be allowed to ``execute``
     both ``terminals`` (these are shell commands: an admin who forbids terminals forbids them too)
-    and ``colab.shell``.
+    and ``colab.shell``. A refusal (and a request that is no WebSocket handshake) is answered as
+    JSON (see :class:`ColabSocketHandler`).
     """
 
     auth_resource = "colab.shell"
+    auth_action = "execute"
     jupyter_permissions = needs(get=(EXECUTE_TERMINALS,))
 
     def initialize(self, name: str, service: ShellService) -> None:
-        ExtensionHandlerMixin.initialize(self, name)
+        super().initialize(name)
         self.service = service
         self.channel: ShellChannel | None = None
 
-    def set_default_headers(self) -> None:
-        """No HTML headers on a WebSocket (as jupyter_server's kernel socket does)."""
-
-    async def _authorize(self) -> None:
-        missing = await missing_permission(self, "get")
-        if missing is not None:
-            raise web.HTTPError(403, f"You may not run shell commands. {missing}")
-        if not await ensure_async(
-            self.authorizer.is_authorized(self, self.current_user, "execute", self.auth_resource)
-        ):
-            raise web.HTTPError(403, f"You may not run shell commands ({self.auth_resource}).")
-
     @ws_authenticated
     async def get(self, kernel_id: str) -> None:
-        await self._authorize()
-        try:
-            self.service.check_available()
-            await self.service.check_kernel(kernel_id)
-        except ColabError as error:
-            raise web.HTTPError(error.status, error.message) from None
+        await self.authorize("You may not run shell commands.")
+        self.service.check_available()
+        await self.service.check_kernel(kernel_id)
         self.kernel_id = kernel_id
         await super().get(kernel_id)
 

@@ -23,6 +23,15 @@ from typing import Any
 
 import psutil
 
+from .marker import (
+    MARKER_VARIABLE,
+    kill_marked,
+    marked_processes,
+    new_marker,
+    send,
+    wait_ended,
+)
+
 #: util-linux's setsid, when present (it is on Debian, Ubuntu, Fedora, Alpine's util-linux).
 SETSID = shutil.which("setsid")
 
@@ -73,7 +82,11 @@ class PtyCommand:
         rows: int = 40,
         read_chunk: int = 256 * 1024,
     ) -> None:
-        self.argv, self.cwd, self.env, self.sink = argv, cwd, env, sink
+        #: Inherited by everything the command starts (see :mod:`.marker`); only in the command's
+        #: copy of the environment, never in the kernel's or the server's.
+        self.marker = new_marker()
+        self.argv, self.cwd, self.sink = argv, cwd, sink
+        self.env = {**env, MARKER_VARIABLE: self.marker}
         self.columns, self.rows, self.read_chunk = columns, rows, read_chunk
         self.process: subprocess.Popen[bytes] | None = None
         self.interrupted = False
@@ -243,29 +256,37 @@ class PtyCommand:
         self._signal_group(signal.SIGINT)
 
     async def terminate(self, grace: float) -> None:
-        """End the command and everything it started: SIGHUP and SIGTERM to its group and its
-        descendants, then SIGKILL to whatever is left after ``grace`` seconds."""
+        """End the command and everything it started: SIGHUP and SIGTERM to its group, its
+        descendants and the daemons that left its tree, then SIGKILL to whatever is left after
+        ``grace`` seconds.
+
+        The descendants are listed before the group is signalled, while the tree is whole. A
+        daemon that forked twice and called ``setsid`` is in neither: it is found by the marker in
+        its environment (:mod:`.marker`, a scan of /proc off the event loop).
+        """
         if self.process is None:
             return
         descendants = self._descendants()
         for sig in (signal.SIGHUP, signal.SIGTERM):
             self._signal_group(sig)
-            for process in descendants:
-                with contextlib.suppress(psutil.Error):
-                    process.send_signal(sig)
+            send(descendants, sig)
         loop = asyncio.get_running_loop()
-        # The command itself is our child: its exit is seen by the pidfd (psutil must not reap it,
-        # or its exit status would be lost). Its descendants are not ours: psutil polls them.
+        # The command itself is our child: its exit is seen by the pidfd (nothing else may reap
+        # it, or its exit status would be lost), so the scans leave it out. The others are not
+        # ours: they are polled.
+        escaped = await loop.run_in_executor(None, self._escaped, descendants)
+        for sig in (signal.SIGHUP, signal.SIGTERM):
+            send(escaped, sig)
+        others = [*descendants, *escaped]
         assert self._exited is not None
         waits: list[asyncio.Future[Any]] = [
             asyncio.ensure_future(asyncio.wait_for(asyncio.shield(self._exited), grace)),
-            loop.run_in_executor(None, lambda: psutil.wait_procs(descendants, timeout=grace)),
+            loop.run_in_executor(None, wait_ended, others, grace),
         ]
         await asyncio.gather(*waits, return_exceptions=True)
         self._signal_group(signal.SIGKILL)
-        for process in [*descendants, *self._descendants()]:
-            with contextlib.suppress(psutil.Error):
-                process.kill()
+        send([*others, *self._descendants()], signal.SIGKILL)
+        await loop.run_in_executor(None, kill_marked, self.marker, (self.process.pid,))
 
     def _descendants(self) -> list[psutil.Process]:
         """Everything the command started, including processes that left its process group."""
@@ -274,6 +295,24 @@ class PtyCommand:
             return psutil.Process(self.process.pid).children(recursive=True)
         except psutil.Error:
             return []
+
+    def _escaped(self, descendants: list[psutil.Process]) -> list[psutil.Process]:
+        """The processes carrying the command's marker that are neither in ``descendants`` nor in
+        its process group (those were signalled already: a second SIGTERM can mean "now")."""
+        assert self.process is not None
+        group = self.process.pid
+        known = {process.pid for process in descendants}
+        escaped = []
+        for process in marked_processes(self.marker, exclude=(group,)):
+            if process.pid in known:
+                continue
+            try:
+                if os.getpgid(process.pid) == group:
+                    continue
+            except OSError:
+                continue
+            escaped.append(process)
+        return escaped
 
     def _signal_group(self, sig: int) -> None:
         assert self.process is not None

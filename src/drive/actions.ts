@@ -2,12 +2,15 @@
  * What the Drive commands do. Loaded lazily, so JupyterLab starts as fast with colab-ext.
  */
 import {
+  Clipboard,
   Dialog,
   Notification,
   showDialog,
   showErrorMessage
 } from '@jupyterlab/apputils';
+import { PathExt } from '@jupyterlab/coreutils';
 import type { TranslationBundle } from '@jupyterlab/translation';
+import { copyIcon } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 
 import { driveApi, IDriveJob, IDriveStatus } from './api';
@@ -64,7 +67,30 @@ export async function followJob(
   return job;
 }
 
+/** The redirect URI to register, exactly as the server sends it, with a Copy button. */
+function redirectUriRow(uri: string, trans: TranslationBundle): HTMLElement {
+  const row = document.createElement('div');
+  row.className = 'jp-colab-DriveClient-redirect';
+  const code = document.createElement('code');
+  code.textContent = uri;
+  const copy = document.createElement('button');
+  copy.type = 'button';
+  copy.className = 'jp-Button jp-mod-minimal jp-colab-DriveClient-copy';
+  copy.title = trans.__('Copy the redirect URI');
+  copy.setAttribute('aria-label', copy.title);
+  copy.append(copyIcon.element({ tag: 'span' }));
+  copy.onclick = () => {
+    Clipboard.copyToSystem(uri);
+    Notification.info(trans.__('Copied the redirect URI.'), {
+      autoClose: 3000
+    });
+  };
+  row.append(code, copy);
+  return row;
+}
+
 async function readClientFile(
+  status: IDriveStatus,
   trans: TranslationBundle
 ): Promise<unknown | null> {
   const body = new Widget();
@@ -73,12 +99,21 @@ async function readClientFile(
   intro.textContent = trans.__(
     'This server has no OAuth client for Google Drive yet. In the Google Cloud console, create an OAuth client ID of type "Web application" with the redirect URI below, download its JSON, and choose it here. You do this once.'
   );
-  const redirect = document.createElement('code');
-  redirect.textContent = `${window.location.origin}${new URL('colab/drive/oauth/callback', document.baseURI).pathname}`;
+  const admin = document.createElement('p');
+  admin.className = 'jp-colab-DriveClient-admin';
+  admin.textContent = trans.__(
+    "An administrator can set one up for everyone on this server instead (c.ColabExt.drive_client_secrets_file; see colab-ext's docs/drive-oauth.md)."
+  );
   const input = document.createElement('input');
   input.type = 'file';
   input.accept = '.json,application/json';
-  body.node.append(intro, redirect, input);
+  input.setAttribute('aria-label', trans.__('OAuth client JSON'));
+  body.node.append(
+    intro,
+    redirectUriRow(status.redirect_uri, trans),
+    input,
+    admin
+  );
   const result = await showDialog({
     title: trans.__('Set up Google Drive'),
     body,
@@ -100,7 +135,7 @@ export async function connectDrive(
   trans: TranslationBundle
 ): Promise<IDriveStatus | null> {
   if (status.credential_kind === 'oauth' && !status.client_source) {
-    const client = await readClientFile(trans);
+    const client = await readClientFile(status, trans);
     if (client === null) {
       return null;
     }
@@ -281,7 +316,8 @@ export async function openFromDrive(
   return job.state === 'done' ? job.path : null;
 }
 
-/** Pick a Drive folder and upload each server file there as a new file. */
+/** Pick a Drive folder and upload each server file there as a new file; one file gets the
+ * name the user gives it (the file's own, to start with). */
 export async function saveToDrive(
   paths: string[],
   title: string,
@@ -291,14 +327,16 @@ export async function saveToDrive(
     'folder',
     title,
     trans.__('Save here'),
-    trans
+    trans,
+    paths.length === 1 ? PathExt.basename(paths[0]) : undefined
   );
   if (!picked) {
     return;
   }
   for (const path of paths) {
+    const name = picked.name ?? undefined;
     const job = await followJob(
-      await driveApi.save(path, picked.folder.id),
+      await driveApi.save(path, picked.folder.id, name),
       trans
     );
     if (job.state !== 'done') {

@@ -33,6 +33,8 @@ export interface IDriveStatus {
   fuse: IDriveFuse;
   mount_path: string;
   mounts: IDriveMount[];
+  /** The OAuth redirect URI the server sends Google: the one to register. */
+  redirect_uri: string;
 }
 
 /** A Drive file or folder. */

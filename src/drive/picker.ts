@@ -1,24 +1,35 @@
 /**
  * The Drive picker: browse My Drive (and shared drives) to pick a file to open, or a folder to
- * save into. Loaded lazily from the commands.
+ * save into (with the copy's name, when one file is saved). Loaded lazily from the commands.
  */
 import { Dialog, showDialog } from '@jupyterlab/apputils';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { fileIcon, folderIcon, LabIcon } from '@jupyterlab/ui-components';
+import { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 
 import { driveApi, IDriveFile } from './api';
+import { DriveNameField } from './nameField';
 import { enterFolder, formatBytes, ICrumb } from './progress';
 
-/** What the user picked: a file (file mode) and the folder it was picked in. */
+/** What the user picked: a file (file mode) and the folder it was picked in, and the name the
+ * copy gets (folder mode with a name field). */
 export interface IPicked {
   file: IDriveFile | null;
   folder: ICrumb;
+  name: string | null;
+}
+
+/** Where the picker starts, and the copy's name when it asks for one. */
+interface IPickerStart {
+  crumbs?: ICrumb[];
+  name?: string;
 }
 
 class DrivePicker extends Widget {
   crumbs: ICrumb[];
   selected: IDriveFile | null = null;
+  readonly nameField: DriveNameField | null;
   private _list = document.createElement('ul');
   private _path = document.createElement('div');
   private _more = document.createElement('button');
@@ -26,18 +37,32 @@ class DrivePicker extends Widget {
 
   constructor(
     readonly mode: 'file' | 'folder',
-    private _trans: TranslationBundle
+    private _trans: TranslationBundle,
+    start: IPickerStart = {}
   ) {
     super();
     this.addClass('jp-colab-DrivePicker');
-    this.crumbs = [{ id: 'root', name: _trans.__('My Drive') }];
+    this.crumbs = start.crumbs ?? [{ id: 'root', name: _trans.__('My Drive') }];
     this._path.className = 'jp-colab-DrivePicker-path';
     this._list.className = 'jp-colab-DrivePicker-list';
     this._more.className = 'jp-mod-styled jp-colab-DrivePicker-more';
     this._more.textContent = _trans.__('Load more');
     this._more.onclick = () => void this._load(true);
     this.node.append(this._path, this._list, this._more);
+    this.nameField =
+      start.name === undefined ? null : new DriveNameField(start.name, _trans);
+    if (this.nameField) {
+      this.node.append(this.nameField.node);
+    }
     void this._load(false);
+  }
+
+  protected onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    const accept = this.node
+      .closest('.jp-Dialog-content')
+      ?.querySelector<HTMLButtonElement>('.jp-Dialog-button.jp-mod-accept');
+    this.nameField?.attach(accept ?? null);
   }
 
   private async _load(more: boolean): Promise<void> {
@@ -156,18 +181,22 @@ class DrivePicker extends Widget {
   }
 }
 
-/** Show the picker; null when the user cancels. */
+/** Show the picker; null when the user cancels. With `name` (folder mode), it also asks for
+ * the name of the copy, starting from `name`. */
 export async function pickInDrive(
   mode: 'file' | 'folder',
   title: string,
   accept: string,
-  trans: TranslationBundle
+  trans: TranslationBundle,
+  name?: string
 ): Promise<IPicked | null> {
+  let start: IPickerStart = { name };
   for (;;) {
-    const picker = new DrivePicker(mode, trans);
+    const picker = new DrivePicker(mode, trans, start);
     const result = await showDialog({
       title,
       body: picker,
+      focusNodeSelector: picker.nameField ? '.jp-colab-DriveName-input' : '',
       buttons: [
         Dialog.cancelButton({ label: trans.__('Cancel') }),
         Dialog.okButton({ label: accept })
@@ -176,12 +205,16 @@ export async function pickInDrive(
     if (!result.button.accept) {
       return null;
     }
-    if (mode === 'file' && !picker.selected) {
-      continue; // nothing picked: show the picker again
+    const named = picker.nameField;
+    // Nothing picked, or Enter with a refused name: show it again where the user was.
+    if ((mode === 'file' && !picker.selected) || named?.check()) {
+      start = { crumbs: picker.crumbs, name: named?.value };
+      continue;
     }
     return {
       file: picker.selected,
-      folder: picker.crumbs[picker.crumbs.length - 1]
+      folder: picker.crumbs[picker.crumbs.length - 1],
+      name: named?.value ?? null
     };
   }
 }

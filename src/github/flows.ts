@@ -291,12 +291,12 @@ export async function saveCopyInGitHub(
                   saved.repo,
                   saved.branch
                 ),
+          // Each button names the page it opens, not an action it would take.
           links: [
-            [
-              trans.__('View on GitHub'),
-              saved.pull_request_url ?? saved.file_url
-            ],
-            [trans.__('Commit'), saved.commit_url]
+            saved.pull_request_url
+              ? [trans.__('View pull request'), saved.pull_request_url]
+              : [trans.__('View file on GitHub'), saved.file_url],
+            [trans.__('View commit on GitHub'), saved.commit_url]
           ]
         })
       );

@@ -1,4 +1,5 @@
 import {
+  busiestGpu,
   formatBytes,
   formatUsage,
   holderLabel,
@@ -69,11 +70,54 @@ describe('formatting figures', () => {
     );
   });
 
-  it('numbers GPUs when there are several and skips what a MIG GPU lacks', () => {
-    const mig = device({ index: 1, uuid: 'GPU-2', utilization_percent: null });
-    expect(statusSummary(resources([device(), mig]))).toContain(
-      'GPU0 15% mem, 37% util · GPU1 15% mem'
+  it('sums several GPUs up in one figure, leaving out what a MIG GPU lacks', () => {
+    const mig = device({
+      index: 1,
+      uuid: 'GPU-2',
+      memory_used_bytes: 28 * GiB,
+      utilization_percent: null
+    });
+    expect(statusSummary(resources([device(), mig]))).toBe(
+      'RAM 25% · Disk 40% · 2 GPUs 25% mem, 37% util'
     );
+  });
+
+  it('keeps the status bar text short with 8 GPUs (#16)', () => {
+    const eight = Array.from({ length: 8 }, (_, index) =>
+      device({
+        index,
+        uuid: `GPU-${index}`,
+        memory_used_bytes: index * 10 * GiB,
+        utilization_percent: index * 10
+      })
+    );
+    const summary = statusSummary(resources(eight));
+    expect(summary).toBe('RAM 25% · Disk 40% · 8 GPUs 44% mem, 35% util');
+    expect(summary.length).toBeLessThan(60);
+    // The details stay in the tooltip: the aggregate, the busiest GPU, and every GPU.
+    const tip = statusTooltip(resources(eight));
+    expect(tip).toContain('8 GPUs: 280.0 / 640.0 GiB; busiest: GPU 7, 70% busy');
+    expect(tip).toContain('GPU 7 NVIDIA H100 80GB HBM3: 70.0 / 80.0 GiB');
+    expect(tip.split('\n').filter(line => line.startsWith('GPU '))).toHaveLength(8);
+  });
+
+  it('says a dash when no GPU gives a figure', () => {
+    const blank = device({ memory_used_bytes: null, utilization_percent: null });
+    expect(statusSummary(resources([blank, { ...blank, index: 1 }]))).toBe(
+      'RAM 25% · Disk 40% · 2 GPUs –'
+    );
+  });
+
+  it('finds the busiest GPU by utilisation, then memory', () => {
+    const idle = device({ index: 0, utilization_percent: 5 });
+    const hot = device({ index: 1, utilization_percent: 90 });
+    const full = device({
+      index: 2,
+      utilization_percent: 90,
+      memory_used_bytes: 70 * GiB
+    });
+    expect(busiestGpu([idle, hot, full])?.index).toBe(2);
+    expect(busiestGpu([])).toBeNull();
   });
 
   it('puts the driver state and the container limit in the tooltip', () => {

@@ -42,7 +42,10 @@ export function formatUsage(
   return `${(used / divisor).toFixed(1)} / ${totalValue} ${unit}`;
 }
 
-/** The short text of the status bar item, like Colab's meter. */
+/**
+ * The short text of the status bar item, like Colab's meter. Several GPUs read as one aggregate
+ * ("8 GPUs 34% mem, 12% util"): one figure per GPU pushed JupyterLab's own items off the bar.
+ */
 export function statusSummary(resources: IResources): string {
   const parts: string[] = [];
   if (resources.memory) {
@@ -55,21 +58,62 @@ export function statusSummary(resources: IResources): string {
       `Disk ${percentOf(resources.disk.used_bytes, resources.disk.total_bytes)}%`
     );
   }
-  for (const device of resources.gpu.devices) {
-    parts.push(gpuSummary(device, resources.gpu.devices.length > 1));
+  const devices = resources.gpu.devices;
+  if (devices.length === 1) {
+    parts.push(gpuSummary('GPU', devices));
+  } else if (devices.length > 1) {
+    parts.push(gpuSummary(`${devices.length} GPUs`, devices));
   }
   return parts.join(' · ');
 }
 
-function gpuSummary(device: IGpuDevice, numbered: boolean): string {
-  const label = numbered ? `GPU${device.index}` : 'GPU';
-  const memory = percentOf(device.memory_used_bytes, device.memory_total_bytes);
-  const figures = [memory === null ? null : `${memory}% mem`];
-  if (device.utilization_percent !== null) {
-    figures.push(`${device.utilization_percent}% util`);
+/**
+ * One GPU's figures, or several GPUs' together: memory used of the memory they have, and the mean
+ * utilisation of those that report one (a GPU in MIG mode does not).
+ */
+function gpuSummary(label: string, devices: IGpuDevice[]): string {
+  const measured = devices.filter(
+    d => d.memory_used_bytes !== null && d.memory_total_bytes
+  );
+  const memory =
+    measured.length === 0
+      ? null
+      : percentOf(
+          sum(measured.map(d => d.memory_used_bytes ?? 0)),
+          sum(measured.map(d => d.memory_total_bytes ?? 0))
+        );
+  const busy = devices
+    .map(d => d.utilization_percent)
+    .filter((value): value is number => value !== null);
+  const figures: string[] = [];
+  if (memory !== null) {
+    figures.push(`${memory}% mem`);
   }
-  const shown = figures.filter(Boolean).join(', ');
-  return shown ? `${label} ${shown}` : `${label} –`;
+  if (busy.length > 0) {
+    figures.push(`${Math.round(sum(busy) / busy.length)}% util`);
+  }
+  return figures.length > 0 ? `${label} ${figures.join(', ')}` : `${label} –`;
+}
+
+function sum(values: number[]): number {
+  return values.reduce((total, value) => total + value, 0);
+}
+
+/** The GPU that works hardest: highest utilisation, then most memory used. */
+export function busiestGpu(devices: IGpuDevice[]): IGpuDevice | null {
+  const load = (d: IGpuDevice): [number, number] => [
+    d.utilization_percent ?? -1,
+    percentOf(d.memory_used_bytes, d.memory_total_bytes) ?? -1
+  ];
+  let busiest: IGpuDevice | null = null;
+  for (const device of devices) {
+    const [util, memory] = load(device);
+    const best = busiest ? load(busiest) : null;
+    if (!best || util > best[0] || (util === best[0] && memory > best[1])) {
+      busiest = device;
+    }
+  }
+  return busiest;
 }
 
 /** The status bar item's tooltip: every figure in full. */
@@ -87,7 +131,20 @@ export function statusTooltip(resources: IResources): string {
       `Disk: ${formatUsage(resources.disk.used_bytes, resources.disk.total_bytes)}`
     );
   }
-  for (const device of resources.gpu.devices) {
+  const devices = resources.gpu.devices;
+  if (devices.length > 1) {
+    const busiest = busiestGpu(devices);
+    const memory = formatUsage(
+      sum(devices.map(d => d.memory_used_bytes ?? 0)),
+      sum(devices.map(d => d.memory_total_bytes ?? 0))
+    );
+    const hottest =
+      busiest && busiest.utilization_percent !== null
+        ? `; busiest: GPU ${busiest.index}, ${busiest.utilization_percent}% busy`
+        : '';
+    lines.push(`${devices.length} GPUs: ${memory}${hottest}`);
+  }
+  for (const device of devices) {
     lines.push(
       `GPU ${device.index} ${device.name}: ${formatUsage(device.memory_used_bytes, device.memory_total_bytes)}` +
         (device.utilization_percent === null

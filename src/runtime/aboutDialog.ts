@@ -1,7 +1,7 @@
 /**
  * The "About this runtime" dialog. Loaded lazily by the runtime plugin.
  */
-import { Dialog, showDialog, showErrorMessage } from '@jupyterlab/apputils';
+import { Dialog, showErrorMessage } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
@@ -26,11 +26,14 @@ export async function showAboutRuntimeDialog(
     await showErrorMessage(trans.__('About this runtime'), error as Error);
     return;
   }
-  await showDialog({
+  const dialog = new Dialog({
     title: trans.__('About this runtime'),
     body: new AboutRuntimeBody(about, trans),
     buttons: [Dialog.okButton({ label: trans.__('Close') })]
   });
+  // Sized to the window (style/base.css), its body scrolling down to the running kernels.
+  dialog.addClass('jp-colab-AboutRuntimeDialog');
+  await dialog.launch();
 }
 
 /** The dialog's body: fact tables and the kernel list. */

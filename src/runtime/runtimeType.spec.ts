@@ -1,11 +1,14 @@
 import { formatBytes } from './about';
 import {
   describeGpu,
+  describeServerDefault,
   IGpuChoice,
   IKernelRuntime,
+  initialType,
   isChange,
   requestedType,
-  runtimeMetadata
+  runtimeMetadata,
+  SERVER_DEFAULT
 } from './runtimeType';
 
 const H100 = {
@@ -106,6 +109,48 @@ describe('isChange', () => {
     expect(isChange(onGpu, { type: 'gpu', gpus: [] })).toBe(false);
     expect(isChange(onGpu, { type: 'gpu', gpus: ['GPU-h100'] })).toBe(false);
     expect(isChange(onGpu, { type: 'gpu', gpus: ['GPU-a100'] })).toBe(true);
+  });
+});
+
+describe('a kernel started without a runtime type (#16)', () => {
+  const serverDefault = runtime({ sees_all_gpus: true });
+
+  it('is preselected as "Server default", not as CPU or what the notebook asks for', () => {
+    expect(initialType(serverDefault, null)).toBe(SERVER_DEFAULT);
+    expect(initialType(serverDefault, 'gpu')).toBe(SERVER_DEFAULT);
+    expect(initialType(runtime({ type: 'cpu', accelerator: 'cpu' }), 'gpu')).toBe(
+      'cpu'
+    );
+    // No kernel yet: the notebook's request.
+    expect(initialType(null, 'gpu')).toBe('gpu');
+    expect(initialType(null, null)).toBeNull();
+  });
+
+  it('is kept as it is when saved unchanged: no restart', () => {
+    expect(isChange(serverDefault, { type: SERVER_DEFAULT, gpus: [] })).toBe(
+      false
+    );
+    expect(isChange(serverDefault, { type: 'cpu', gpus: [] })).toBe(true);
+    expect(isChange(serverDefault, { type: 'gpu', gpus: [] })).toBe(true);
+  });
+
+  it('says which GPUs it sees', () => {
+    expect(describeServerDefault(serverDefault, 2)).toBe(
+      'Sees all 2 GPUs of this server; started without a runtime type'
+    );
+    expect(describeServerDefault(serverDefault, 1)).toBe(
+      'Sees the GPU of this server; started without a runtime type'
+    );
+    expect(describeServerDefault(runtime({ gpus: [H100] }), 2)).toBe(
+      'Sees GPU #0 H100; started without a runtime type'
+    );
+    // CUDA_VISIBLE_DEVICES='' inherited from the server.
+    expect(describeServerDefault(runtime({ sees_all_gpus: false }), 2)).toBe(
+      'Sees no GPU; started without a runtime type'
+    );
+    expect(describeServerDefault(serverDefault, 0)).toBe(
+      'This kernel was started without a runtime type'
+    );
   });
 });
 

@@ -54,7 +54,15 @@ export interface IKernelRuntime {
   gpus: IKernelGpu[];
   summary: string;
   gateway: boolean;
+  /** A local kernel with no `CUDA_VISIBLE_DEVICES`: it sees every GPU (`gpus` is empty). */
+  sees_all_gpus?: boolean;
 }
+
+/**
+ * The picker's value for "Server default": a kernel started without a runtime type (by the
+ * REST API, another client, or before the notebook asked for one), kept as it is.
+ */
+export const SERVER_DEFAULT = '';
 
 /** What the user picked in the dialog: a type, and GPU UUIDs when not "any free GPU". */
 export interface IRuntimeChoice {
@@ -147,11 +155,48 @@ export function runtimeMetadata(
   };
 }
 
+/**
+ * The option the picker starts on: what the kernel really runs as ("Server default" for a kernel
+ * without a runtime type, never a type it does not have), else what the notebook asks for.
+ */
+export function initialType(
+  current: IKernelRuntime | null,
+  requested: string | null
+): string | null {
+  if (current) {
+    return current.type ?? SERVER_DEFAULT;
+  }
+  return requested;
+}
+
+/** What a kernel without a runtime type has, for the picker's "Server default" row. */
+export function describeServerDefault(
+  current: IKernelRuntime,
+  serverGpus: number
+): string {
+  const why = 'started without a runtime type';
+  if (current.gpus.length > 0) {
+    const seen = current.gpus.map(gpu => `#${gpu.index} ${gpu.short_name}`);
+    return `Sees GPU ${seen.join(', ')}; ${why}`;
+  }
+  if (current.sees_all_gpus && serverGpus > 0) {
+    const all = serverGpus === 1 ? 'the GPU' : `all ${serverGpus} GPUs`;
+    return `Sees ${all} of this server; ${why}`;
+  }
+  if (serverGpus > 0 && !current.gateway) {
+    return `Sees no GPU; ${why}`;
+  }
+  return `This kernel was ${why}`;
+}
+
 /** Whether applying `choice` changes anything for a kernel running as `current`. */
 export function isChange(
   current: IKernelRuntime | null,
   choice: IRuntimeChoice
 ): boolean {
+  if (choice.type === SERVER_DEFAULT) {
+    return false; // offered only to keep a kernel started without a type as it is
+  }
   if (!current || current.type !== choice.type) {
     return true;
   }

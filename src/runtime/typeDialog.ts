@@ -16,13 +16,16 @@ import { requestAPI } from '../request';
 import { formatBytes } from './about';
 import {
   describeGpu,
+  describeServerDefault,
   IKernelRuntime,
+  initialType,
   IRuntimeChoice,
   IRuntimeTypeOption,
   IRuntimeTypes,
   isChange,
   requestedType,
-  runtimeMetadata
+  runtimeMetadata,
+  SERVER_DEFAULT
 } from './runtimeType';
 
 /** The value of the "GPU" select that means "let the server pick". */
@@ -52,7 +55,8 @@ export async function changeRuntimeType(
   const metadata = panel.model?.metadata ?? {};
   const body = new RuntimeTypeBody(
     catalogue,
-    current?.type ?? requestedType(metadata),
+    current,
+    initialType(current, requestedType(metadata)),
     trans
   );
   const result = await showDialog({
@@ -68,6 +72,9 @@ export async function changeRuntimeType(
     return null;
   }
   const choice = result.value;
+  if (choice.type === SERVER_DEFAULT) {
+    return null; // kept as it runs: no restart, and the notebook's own request stays
+  }
   const option = catalogue.types.find(t => t.id === choice.type);
   if (!option) {
     return null;
@@ -231,18 +238,38 @@ class RuntimeTypeBody
 {
   constructor(
     private readonly catalogue: IRuntimeTypes,
+    current: IKernelRuntime | null,
     selected: string | null,
     trans: TranslationBundle
   ) {
     super();
     this.addClass('jp-colab-RuntimeType');
-    const usable = catalogue.types.filter(t => t.available);
-    const initial =
-      catalogue.types.find(t => t.id === selected && t.available) ?? usable[0];
     const group = document.createElement('fieldset');
     const legend = document.createElement('legend');
     legend.textContent = trans.__('Runtime type');
     group.append(legend);
+    // A kernel started without a type is shown as it is, not as a type it does not have.
+    const serverDefault = current !== null && current.type === null;
+    if (serverDefault) {
+      group.append(
+        this.optionRow(
+          {
+            id: SERVER_DEFAULT,
+            label: trans.__('Server default'),
+            description: describeServerDefault(current, catalogue.gpus.length),
+            available: true,
+            reason: null
+          },
+          selected === SERVER_DEFAULT
+        )
+      );
+    }
+    const usable = catalogue.types.filter(t => t.available);
+    const initial =
+      serverDefault && selected === SERVER_DEFAULT
+        ? null
+        : (catalogue.types.find(t => t.id === selected && t.available) ??
+          usable[0]);
     for (const option of catalogue.types) {
       group.append(this.optionRow(option, option === initial));
     }
@@ -283,10 +310,16 @@ class RuntimeTypeBody
     );
   }
 
-  private optionRow(option: IRuntimeTypeOption, checked: boolean): HTMLElement {
+  private optionRow(
+    option: Pick<
+      IRuntimeTypeOption,
+      'id' | 'label' | 'description' | 'available' | 'reason'
+    >,
+    checked: boolean
+  ): HTMLElement {
     const row = document.createElement('label');
     row.className = 'jp-colab-RuntimeType-option';
-    row.dataset.type = option.id;
+    row.dataset.type = option.id || 'server-default';
     const input = document.createElement('input');
     input.type = 'radio';
     input.name = 'colab-runtime-type';

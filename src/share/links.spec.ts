@@ -66,9 +66,25 @@ describe('describeExpiry', () => {
 });
 
 describe('describeSpan', () => {
-  it('rounds down to the largest unit', () => {
+  it('rounds to the nearest in the largest unit reached', () => {
     expect(describeSpan(59)).toBe('less than a minute');
     expect(describeSpan(120)).toBe('2 minutes');
+    expect(describeSpan(150)).toBe('3 minutes');
+    expect(describeSpan(59 * 60 + 20)).toBe('59 minutes');
+    expect(describeSpan(3600 - 10)).toBe('1 hour');
+    expect(describeSpan(12 * 3600)).toBe('12 hours');
+    expect(describeSpan(23 * 3600 + 20 * 60)).toBe('23 hours');
+    expect(describeSpan(23 * 3600 + 45 * 60)).toBe('1 day');
     expect(describeSpan(86400 * 2 + 3600)).toBe('2 days');
+  });
+
+  it('reads a link made to last 7 days as 7 days, however long it took to show', () => {
+    // #16: "Expires after 7 days" read "Expires in 6 days" right after making the link.
+    for (const late of [0.2, 2, 59, 3600]) {
+      expect(describeSpan(7 * 86400 - late)).toBe('7 days');
+      expect(describeExpiry(1000 + 7 * 86400, 1000 + late)).toBe('in 7 days');
+    }
+    expect(describeExpiry(1000 + 2 * 3600, 1001)).toBe('in 2 hours');
+    expect(describeExpiry(1000 + 86400, 1001)).toBe('in 1 day');
   });
 });

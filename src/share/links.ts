@@ -100,16 +100,22 @@ export function describeExpiry(expiresAt: number | null, nowS: number): string {
   return `in ${describeSpan(left)}`;
 }
 
-/** A span of seconds, rounded to the largest unit that fits ("2 hours", "5 days"). */
+/**
+ * A span of seconds in the largest unit it reaches, rounded to the nearest ("2 hours", "7 days").
+ *
+ * Not rounded down: a link made to last 7 days is a few seconds short of it by the time it is
+ * shown, and must read "7 days", not "6 days". A unit is reached within half of the next smaller
+ * one (23 h 45 min reads "1 day", 23 h 20 min "23 hours").
+ */
 export function describeSpan(seconds: number): string {
-  const units: [number, string][] = [
-    [24 * 3600, 'day'],
-    [3600, 'hour'],
-    [60, 'minute']
+  const units: [number, number, string][] = [
+    [24 * 3600, 1800, 'day'],
+    [3600, 30, 'hour'],
+    [60, 0, 'minute']
   ];
-  for (const [size, name] of units) {
-    if (seconds >= size) {
-      const count = Math.floor(seconds / size);
+  for (const [size, slack, name] of units) {
+    if (seconds + slack >= size) {
+      const count = Math.max(1, Math.round(seconds / size));
       return `${count} ${name}${count === 1 ? '' : 's'}`;
     }
   }

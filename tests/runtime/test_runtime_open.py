@@ -71,7 +71,11 @@ async def test_a_pinned_gpu_is_honoured_and_a_plain_notebook_keeps_the_server_de
         assert proc_environ(jp_serverapp, a["kernel"]["id"])["CUDA_VISIBLE_DEVICES"] == "GPU-t4"
         env = proc_environ(jp_serverapp, b["kernel"]["id"])
         assert "CUDA_VISIBLE_DEVICES" not in env and "COLAB_EXT_RUNTIME_TYPE" not in env
-        assert (await current(jp_fetch, b["kernel"]["id"]))["label"] == "Server default"
+        plain_runtime = await current(jp_fetch, b["kernel"]["id"])
+        assert plain_runtime["label"] == "Server default"
+        # What the picker shows for it (#16): not "CPU", but a kernel that sees every GPU.
+        assert plain_runtime["type"] is None and plain_runtime["sees_all_gpus"] is True
+        assert (await current(jp_fetch, a["kernel"]["id"]))["sees_all_gpus"] is False
 
 
 async def test_renaming_the_notebook_keeps_its_runtime(

@@ -100,14 +100,35 @@ test.describe.serial('Google Drive', () => {
     await page.theme.setDarkTheme();
     await shoot(page, testInfo, 'drive-picker-dark', '.jp-Dialog-content');
     await page.theme.setLightTheme();
-    await page.getByRole('button', { name: 'Save here' }).click();
+    // The copy's name: the notebook's, checked as it is typed.
+    const saveHere = page.getByRole('button', { name: 'Save here' });
+    const name = page.getByLabel('File name in Drive');
+    const problem = page.locator('.jp-colab-DriveName-problem');
+    await expect(name).toHaveValue('analysis.ipynb');
+    for (const [typed, says] of [
+      ['', 'Give the copy a file name.'],
+      ['reports/analysis.ipynb', "may not contain '/'"],
+      [`${'x'.repeat(250)}.ipynb`, 'longer than 244 bytes']
+    ]) {
+      await name.fill(typed);
+      await expect(problem).toContainText(says);
+      await expect(saveHere).toBeDisabled();
+    }
+    await shoot(page, testInfo, 'drive-save-name-error', '.jp-Dialog-content');
+    await page.theme.setDarkTheme();
+    await shoot(page, testInfo, 'drive-save-name-error-dark', '.jp-Dialog-content');
+    await page.theme.setLightTheme();
+    await name.fill('analysis (copy).ipynb');
+    await expect(problem).toBeEmpty();
+    await expect(saveHere).toBeEnabled();
+    await saveHere.click();
     await expect(
       page
         .locator('.Toastify__toast')
-        .getByText('Saved a copy of analysis.ipynb in Drive.')
+        .getByText('Saved a copy of analysis (copy).ipynb in Drive.')
     ).toBeVisible({ timeout: 30000 });
     const saved = await request.get(
-      `${FAKE_DRIVE}/_fake/find?name=analysis.ipynb&parent=root`
+      `${FAKE_DRIVE}/_fake/find?name=${encodeURIComponent('analysis (copy).ipynb')}&parent=root`
     );
     expect((await saved.json()).file).not.toBeNull();
 
@@ -133,5 +154,65 @@ test.describe.serial('Google Drive', () => {
         .getByText('Google Drive is unmounted; every change is in Drive.')
     ).toBeVisible({ timeout: 30000 });
     void galata;
+  });
+});
+
+test.describe('Google Drive for a new user', () => {
+  test('the Drive button says what it is', async ({ page }, testInfo) => {
+    const toolbar = page.locator('.jp-FileBrowser-toolbar');
+    const button = toolbar.getByRole('button', {
+      name: 'Google Drive',
+      exact: true
+    });
+    await expect(button).toBeVisible();
+    await expect(button).toHaveAttribute('data-command', 'colab-ext:drive-menu');
+    // A visible label, and a tooltip that also says whether Drive is connected.
+    await expect(button.locator('.jp-ToolbarButtonComponent-label')).toHaveText(
+      'Google Drive'
+    );
+    await expect(button).toHaveAttribute('title', /^Google Drive: /);
+    await expect(button).toHaveAttribute('aria-haspopup', 'menu');
+    await shoot(page, testInfo, 'drive-toolbar', '.jp-FileBrowser');
+    await page.theme.setDarkTheme();
+    await shoot(page, testInfo, 'drive-toolbar-dark', '.jp-FileBrowser');
+    await page.theme.setLightTheme();
+  });
+
+  test('the setup dialog shows the redirect URI the server sends', async ({
+    page
+  }, testInfo) => {
+    // A notebook open: the page is at /lab/tree/..., which must not leak into the URI.
+    await page.notebook.createNew('redirect-uri.ipynb');
+    await expect(page).toHaveURL(/\/lab\/tree\//);
+    // This server has an admin client; show the dialog a server without one shows.
+    await page.route('**/colab/drive/status*', async route => {
+      const response = await route.fetch();
+      const json = { ...(await response.json()), connected: false };
+      await route.fulfill({ response, json: { ...json, client_source: null } });
+    });
+    await driveMenu(page, 'Connect to Google Drive…');
+    const dialog = page.locator('.jp-Dialog .jp-colab-DriveClient');
+    const shown = await dialog.locator('code').textContent();
+    const sent = await page.evaluate(async () => {
+      const xsrf = document.cookie.match(/_xsrf=([^;]+)/)?.[1] ?? '';
+      const answer = await fetch('/colab/drive/connect', {
+        method: 'POST',
+        headers: { 'X-XSRFToken': xsrf }
+      });
+      const { auth_url } = await answer.json();
+      return new URL(auth_url).searchParams.get('redirect_uri');
+    });
+    expect(sent).toMatch(/\/colab\/drive\/oauth\/callback$/);
+    expect(shown).toBe(sent);
+    await expect(
+      dialog.getByRole('button', { name: 'Copy the redirect URI' })
+    ).toBeVisible();
+    await shoot(page, testInfo, 'drive-setup', '.jp-Dialog-content');
+    await page.theme.setDarkTheme();
+    await shoot(page, testInfo, 'drive-setup-dark', '.jp-Dialog-content');
+    await page.theme.setLightTheme();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.unroute('**/colab/drive/status*');
+    await page.notebook.close(true); // the file goes with Galata's tmpPath
   });
 });

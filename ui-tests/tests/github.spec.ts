@@ -104,7 +104,7 @@ test('connect with a token and save a copy in GitHub', async ({
   await expect(token).toBeVisible();
   await token.fill(TOKEN);
   await shoot(page, testInfo, 'github-connect');
-  await page.getByRole('button', { name: 'Connect' }).click();
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
   await expect(page.getByText('Connected to GitHub as octo.')).toBeVisible();
 
   await page.menu.clickMenuItem('File>Save a Copy in GitHub…');
@@ -130,6 +130,31 @@ test('connect with a token and save a copy in GitHub', async ({
   await expect(
     page.getByText('Saved galata/gh-save.ipynb to octo/notebooks (main).')
   ).toBeVisible({ timeout: 20000 });
+  // Each button of the notification names the page it opens (#16: "Commit" read like an action).
+  const toast = page.locator('.Toastify__toast', {
+    hasText: 'Saved galata/gh-save.ipynb'
+  });
+  await expect(toast.locator('.jp-toast-button')).toHaveText([
+    'View file on GitHub',
+    'View commit on GitHub'
+  ]);
+  const toastShot = testInfo.outputPath('github-saved-notification.png');
+  await toast.screenshot({ path: toastShot });
+  await testInfo.attach('github-saved-notification', { path: toastShot });
+  // The fake answers with github.com links: the opened tab is answered here, not online.
+  await page
+    .context()
+    .route('https://github.com/**', route =>
+      route.fulfill({ contentType: 'text/html', body: '<title>commit</title>' })
+    );
+  const [commitPage] = await Promise.all([
+    page.context().waitForEvent('page'),
+    toast.getByRole('button', { name: 'View commit on GitHub' }).click()
+  ]);
+  await expect
+    .poll(() => commitPage.url())
+    .toMatch(/^https:\/\/github\.com\/octo\/notebooks\/commit\/[0-9a-f]+$/);
+  await commitPage.close();
 
   // The commit is on "GitHub", with the notebook and its badge.
   const commits = await (
@@ -326,6 +351,11 @@ test('a file changed on GitHub is a conflict: another path, then a pull request'
   await expect(
     page.getByText('Opened a pull request on octo/notebooks.')
   ).toBeVisible({ timeout: 20000 });
+  await expect(
+    page
+      .locator('.Toastify__toast', { hasText: 'Opened a pull request' })
+      .locator('.jp-toast-button')
+  ).toHaveText(['View pull request', 'View commit on GitHub']);
 
   // Their change is still on main; ours waits in a pull request.
   const main = await (await request.get(url, { headers: auth })).json();
@@ -356,6 +386,6 @@ test('connect through the device flow', async ({ page }, testInfo) => {
   await expect(dialog).toContainText('Connected to GitHub as octo', {
     timeout: 20000
   });
-  await page.getByRole('button', { name: 'Connect' }).click();
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
   await expect(dialog).toHaveCount(0);
 });

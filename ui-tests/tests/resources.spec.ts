@@ -95,6 +95,67 @@ test.describe('Resources', () => {
     expect(kernels).toEqual([]);
   });
 
+  test('eight GPUs read as one short figure; JupyterLab keeps its own items (#16)', async ({
+    page,
+    request,
+    baseURL,
+    tmpPath
+  }, testInfo) => {
+    driverReports(
+      ...Array.from(
+        { length: 8 },
+        (_, i) =>
+          `gpu name=NVIDIA H100 80GB HBM3;uuid=GPU-ui-h100-${i};mem_total=${80 * GiB};` +
+          `mem_used=${(i + 1) * 4 * GiB};util=${i * 10};temp=50;power=200000;power_limit=700000`
+      )
+    );
+    // A notebook, so that JupyterLab's notebook items (kernel, mode, cursor) are on the bar too.
+    await openNewNotebook(page, tmpPath, 'eight-gpus.ipynb');
+    const item = page.locator('.jp-colab-ResourcesStatus');
+    await expect(item).toHaveAttribute('title', /GPU 7 NVIDIA H100/);
+    const box = (await item.boundingBox())!;
+    expect(box.width).toBeLessThanOrEqual(360);
+    await expect(item).toContainText('8 GPUs 23% mem, 35% util');
+    await expect(item).toHaveAttribute(
+      'title',
+      /8 GPUs: 144\.0 \/ 640\.0 GiB; busiest: GPU 7, 70% busy/
+    );
+    const own = page
+      .locator('#jp-main-statusbar .jp-StatusBar-Item')
+      .filter({ hasNot: page.locator('[class*="jp-colab-"]') });
+    await expect(
+      own.filter({ hasText: /Python 3 \(ipykernel\)/ }).first()
+    ).toBeInViewport({ ratio: 1 });
+    let checked = 0;
+    for (const other of await own.all()) {
+      if (await other.isVisible()) {
+        await expect(other).toBeInViewport({ ratio: 1 });
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(3);
+
+    for (const theme of ['light', 'dark']) {
+      if (theme === 'dark') {
+        await page.theme.setDarkTheme();
+      }
+      const bar = testInfo.outputPath(`resources-statusbar-8-gpus-${theme}.png`);
+      await page.locator('#jp-main-statusbar').screenshot({ path: bar });
+      await testInfo.attach(`resources-statusbar-8-gpus-${theme}`, { path: bar });
+    }
+    await page.theme.setLightTheme();
+    // The details are in the panel: one card per GPU.
+    await item.click();
+    await expect(
+      page.locator('#colab-ext-resources .jp-colab-GpuCard')
+    ).toHaveCount(8);
+    await page.notebook.close(true);
+    const sessions = await (await request.get(`${baseURL}/api/sessions`)).json();
+    for (const session of sessions) {
+      await request.delete(`${baseURL}/api/sessions/${session.id}`);
+    }
+  });
+
   test('View resources in the Runtime menu; a lost GPU is said, not blank', async ({
     page
   }, testInfo) => {

@@ -170,6 +170,48 @@ test.describe('Change runtime type', () => {
     await page.theme.setLightTheme();
   });
 
+  test('a kernel started without a runtime type shows as it is; Save keeps it (#16)', async ({
+    page
+  }, testInfo) => {
+    await page.notebook.createNew('server-default.ipynb');
+    await page.notebook.setCell(0, 'code', 'kept = 41');
+    await page.notebook.runCell(0);
+    const status = page.locator('.jp-colab-RuntimeTypeStatus');
+    await expect(status).toHaveText('Server default');
+
+    await page.menu.clickMenuItem('Runtime>Change runtime type');
+    const dialog = page.locator('.jp-Dialog .jp-colab-RuntimeType');
+    const serverDefault = dialog.locator('[data-type="server-default"]');
+    // Not "CPU: GPUs are hidden": the kernel sees both stand-in GPUs.
+    await expect(serverDefault.locator('input')).toBeChecked();
+    await expect(serverDefault).toContainText('Server default');
+    await expect(serverDefault).toContainText('Sees all 2 GPUs of this server');
+    await expect(dialog.locator('[data-type="cpu"] input')).not.toBeChecked();
+    await expect(dialog.locator('.jp-colab-RuntimeType-gpu')).toBeHidden();
+    const light = testInfo.outputPath('runtime-type-server-default.png');
+    await page.locator('.jp-Dialog-content').screenshot({ path: light });
+    await testInfo.attach('runtime-type-server-default', { path: light });
+    await page.theme.setDarkTheme();
+    await expect(serverDefault.locator('input')).toBeChecked();
+    const dark = testInfo.outputPath('runtime-type-server-default-dark.png');
+    await page.locator('.jp-Dialog-content').screenshot({ path: dark });
+    await testInfo.attach('runtime-type-server-default-dark', { path: dark });
+    await page.theme.setLightTheme();
+
+    // Saved with nothing changed: no "Restart as CPU", and the kernel keeps its state.
+    await page
+      .locator('.jp-Dialog')
+      .getByRole('button', { name: 'Save' })
+      .click();
+    await expect(page.locator('.jp-Dialog')).toHaveCount(0);
+    await expect(status).toHaveText('Server default');
+    await page.notebook.setCell(0, 'code', 'print(kept + 1)');
+    await page.notebook.runCell(0);
+    await expect(page.locator('.jp-OutputArea-output').first()).toHaveText(
+      '42'
+    );
+  });
+
   test('a notebook asking for what the server lacks says so', async ({
     page,
     tmpPath

@@ -8,6 +8,9 @@ async function serverFacts(request: any, baseURL: string | undefined) {
   return response.json();
 }
 
+/** A short window (a laptop with the browser zoomed in): shorter than JupyterLab's dialogs. */
+const WINDOW_HEIGHT = 360;
+
 test.describe('Runtime menu', () => {
   test('About this runtime shows what the server reports', async ({
     page,
@@ -64,6 +67,82 @@ test.describe('Runtime menu', () => {
     await testInfo.attach('about-runtime-dark', { path: dark });
     await page.getByRole('button', { name: 'Close' }).click();
     await page.theme.setLightTheme();
+  });
+
+  test('About this runtime shows its running kernels, scrolling in a short window (#16)', async ({
+    page,
+    request,
+    baseURL
+  }, testInfo) => {
+    const started: string[] = [];
+    try {
+      for (let i = 0; i < 4; i++) {
+        const response = await request.post(`${baseURL}/api/kernels`, {
+          data: { name: 'python3' }
+        });
+        expect(response.ok()).toBeTruthy();
+        started.push((await response.json()).id);
+      }
+      const content = page.locator('.jp-Dialog-content');
+      const body = content.locator('.jp-Dialog-body');
+      const rows = body.locator('.jp-colab-AboutRuntime-kernels tbody tr');
+      /** Whether `row` lies within what the dialog's body shows now. */
+      const shown = async (row: typeof rows) => {
+        const box = (await row.boundingBox())!;
+        const frame = (await body.boundingBox())!;
+        return (
+          box.y >= frame.y - 1 && box.y + box.height <= frame.y + frame.height + 1
+        );
+      };
+
+      // A usual window: the dialog is as tall as it allows, the kernels in view, no scrolling.
+      await page.menu.clickMenuItem('Runtime>About this runtime');
+      await expect(rows.nth(started.length - 1)).toBeAttached();
+      expect(await body.evaluate(node => node.scrollTop)).toBe(0);
+      await expect(body.getByText(/Running kernels \(\d+\)/)).toBeInViewport();
+      expect(await shown(rows.first())).toBe(true);
+      const usual = testInfo.outputPath('about-runtime-kernels.png');
+      await content.screenshot({ path: usual });
+      await testInfo.attach('about-runtime-kernels', { path: usual });
+      await page.getByRole('button', { name: 'Close' }).click();
+
+      // A short window: the dialog fits it, Close stays in view, and the body scrolls to the
+      // last kernel, with the wheel as a user does.
+      await page.setViewportSize({ width: 1024, height: WINDOW_HEIGHT });
+      await page.menu.clickMenuItem('Runtime>About this runtime');
+      await expect(rows.nth(started.length - 1)).toBeAttached();
+      const dialogBox = (await content.boundingBox())!;
+      expect(dialogBox.y).toBeGreaterThanOrEqual(0);
+      expect(dialogBox.y + dialogBox.height).toBeLessThanOrEqual(WINDOW_HEIGHT);
+      await expect(
+        page.getByRole('button', { name: 'Close' })
+      ).toBeInViewport({ ratio: 1 });
+      const last = rows.last();
+      expect(await shown(last)).toBe(false);
+      const bodyBox = (await body.boundingBox())!;
+      await page.mouse.move(
+        bodyBox.x + bodyBox.width / 2,
+        bodyBox.y + bodyBox.height / 2
+      );
+      await page.mouse.wheel(0, 3000);
+      await expect.poll(() => shown(last)).toBe(true);
+      await expect(last).toBeInViewport({ ratio: 1 });
+
+      const shot = testInfo.outputPath('about-runtime-scrolled.png');
+      await page.screenshot({ path: shot });
+      await testInfo.attach('about-runtime-scrolled', { path: shot });
+      await page.theme.setDarkTheme();
+      await expect(last).toBeInViewport({ ratio: 1 });
+      const dark = testInfo.outputPath('about-runtime-scrolled-dark.png');
+      await page.screenshot({ path: dark });
+      await testInfo.attach('about-runtime-scrolled-dark', { path: dark });
+      await page.getByRole('button', { name: 'Close' }).click();
+      await page.theme.setLightTheme();
+    } finally {
+      for (const id of started) {
+        await request.delete(`${baseURL}/api/kernels/${id}`);
+      }
+    }
   });
 
   test('the Runtime menu sits in the menu bar with its items', async ({
