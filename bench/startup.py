@@ -47,6 +47,8 @@ CHROMIUM_ARGS = [
 # Records the moment JupyterLab says it is restored (layout and plugins ready), in page time,
 # and which resources had been fetched by then.
 STAMP_RESTORED = """
+// Chromium keeps 250 resource entries by default; JupyterLab fetches more than that.
+performance.setResourceTimingBufferSize(100000);
 const poll = setInterval(() => {
   if (window.jupyterapp) {
     clearInterval(poll);
@@ -149,7 +151,7 @@ def load_once(browser: Browser, variant: Variant) -> float:
             raise SystemExit(f"{variant.label}: colab-ext loaded={has_plugin}")
         fetched = page.evaluate("window.__fetchedBeforeRestored")
         variant.colab_js_bytes = sum(
-            f["bytes"] for f in fetched if f"/labextensions/{NAME}/" in f["name"]
+            f["bytes"] for f in fetched if f"/lab/extensions/{NAME}/" in f["name"]
         )
         variant.colab_routes_before_restored |= {
             f["name"].split("?")[0].split(f":{variant.port}")[1]

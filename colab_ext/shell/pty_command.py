@@ -89,6 +89,7 @@ class PtyCommand:
         self.env = {**env, MARKER_VARIABLE: self.marker}
         self.columns, self.rows, self.read_chunk = columns, rows, read_chunk
         self.process: subprocess.Popen[bytes] | None = None
+        self._handle: psutil.Process | None = None
         self.interrupted = False
         self._terminal = -1
         self._pumps: list[asyncio.Task[None]] = []
@@ -117,6 +118,10 @@ class PtyCommand:
             os.close(terminal_child)
             os.close(errors_child)
         self._terminal = terminal
+        # Taken while the pid is surely the command's (our child, not reaped yet): psutil checks
+        # it against pid reuse, so a late lookup of descendants never lists another's children.
+        with contextlib.suppress(psutil.Error):
+            self._handle = psutil.Process(self.process.pid)
         for fd in (terminal, errors):
             os.set_blocking(fd, False)
         loop = asyncio.get_running_loop()
@@ -266,11 +271,13 @@ class PtyCommand:
         """
         if self.process is None:
             return
-        descendants = self._descendants()
+        loop = asyncio.get_running_loop()
+        # Both lookups read /proc for every process (psutil's about 5 times the marker scan's
+        # CPU: bench/shell_sweep.py), so they run off the event loop.
+        descendants = await loop.run_in_executor(None, self._descendants)
         for sig in (signal.SIGHUP, signal.SIGTERM):
             self._signal_group(sig)
             send(descendants, sig)
-        loop = asyncio.get_running_loop()
         # The command itself is our child: its exit is seen by the pidfd (nothing else may reap
         # it, or its exit status would be lost), so the scans leave it out. The others are not
         # ours: they are polled.
@@ -285,14 +292,15 @@ class PtyCommand:
         ]
         await asyncio.gather(*waits, return_exceptions=True)
         self._signal_group(signal.SIGKILL)
-        send([*others, *self._descendants()], signal.SIGKILL)
+        send([*others, *await loop.run_in_executor(None, self._descendants)], signal.SIGKILL)
         await loop.run_in_executor(None, kill_marked, self.marker, (self.process.pid,))
 
     def _descendants(self) -> list[psutil.Process]:
         """Everything the command started, including processes that left its process group."""
-        assert self.process is not None
+        if self._handle is None:
+            return []
         try:
-            return psutil.Process(self.process.pid).children(recursive=True)
+            return self._handle.children(recursive=True)
         except psutil.Error:
             return []
 

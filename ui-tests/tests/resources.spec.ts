@@ -120,6 +120,15 @@ test.describe('Resources', () => {
       'title',
       /8 GPUs: 144\.0 \/ 640\.0 GiB; busiest: GPU 7, 70% busy/
     );
+    for (const theme of ['light', 'dark']) {
+      if (theme === 'dark') {
+        await page.theme.setDarkTheme();
+      }
+      const bar = testInfo.outputPath(`resources-statusbar-8-gpus-${theme}.png`);
+      await page.locator('#jp-main-statusbar').screenshot({ path: bar });
+      await testInfo.attach(`resources-statusbar-8-gpus-${theme}`, { path: bar });
+    }
+    await page.theme.setLightTheme();
     const own = page
       .locator('#jp-main-statusbar .jp-StatusBar-Item')
       .filter({ hasNot: page.locator('[class*="jp-colab-"]') });
@@ -135,15 +144,6 @@ test.describe('Resources', () => {
     }
     expect(checked).toBeGreaterThanOrEqual(3);
 
-    for (const theme of ['light', 'dark']) {
-      if (theme === 'dark') {
-        await page.theme.setDarkTheme();
-      }
-      const bar = testInfo.outputPath(`resources-statusbar-8-gpus-${theme}.png`);
-      await page.locator('#jp-main-statusbar').screenshot({ path: bar });
-      await testInfo.attach(`resources-statusbar-8-gpus-${theme}`, { path: bar });
-    }
-    await page.theme.setLightTheme();
     // The details are in the panel: one card per GPU.
     await item.click();
     await expect(
