@@ -17,7 +17,8 @@ class DriveSettings(Configurable):
         config=True,
         help="Path to an OAuth client JSON (type 'Web application') downloaded from the Google "
         "Cloud console. When set, users connect with it and need not upload their own. Its "
-        "redirect URIs must include <server URL>/colab/drive/oauth/callback.",
+        "redirect URIs must include <scheme>://<host><base_url>colab/drive/oauth/callback "
+        "(see docs/drive-oauth.md).",
     )
     drive_service_account_file = Unicode(
         "",
@@ -36,8 +37,10 @@ class DriveSettings(Configurable):
         "",
         config=True,
         help="The OAuth redirect URI to register and use, when the URL users reach the server by "
-        "differs from what it sees (a proxy). Default: built from the request, "
-        "<scheme>://<host><base_url>colab/drive/oauth/callback.",
+        "differs from what it sees (a proxy), or one URI for every user of a JupyterHub "
+        "(https://<hub>/hub/user-redirect/colab/drive/oauth/callback). Default: built from the "
+        "request, <scheme>://<host><base_url>colab/drive/oauth/callback. The setup dialog shows "
+        "the URI in use.",
     )
     drive_api_endpoint = Unicode(
         GOOGLE_DRIVE_API,

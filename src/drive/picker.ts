@@ -59,10 +59,7 @@ class DrivePicker extends Widget {
 
   protected onAfterAttach(msg: Message): void {
     super.onAfterAttach(msg);
-    const accept = this.node
-      .closest('.jp-Dialog-content')
-      ?.querySelector<HTMLButtonElement>('.jp-Dialog-button.jp-mod-accept');
-    this.nameField?.attach(accept ?? null);
+    this.nameField?.attach();
   }
 
   private async _load(more: boolean): Promise<void> {
@@ -206,7 +203,8 @@ export async function pickInDrive(
       return null;
     }
     const named = picker.nameField;
-    // Nothing picked, or Enter with a refused name: show it again where the user was.
+    // Nothing picked, or a refused name (the Dialog refuses to accept one; this is a second
+    // line): show it again where the user was.
     if ((mode === 'file' && !picker.selected) || named?.check()) {
       start = { crumbs: picker.crumbs, name: named?.value };
       continue;
