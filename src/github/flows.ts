@@ -42,7 +42,8 @@ export interface IGistLinks {
 
 interface IOutcome {
   message: string;
-  links: [string, string][];
+  /** [button label, URL, tooltip]: each label names the page it opens. */
+  links: [string, string, string?][];
 }
 
 /** Run `work` under an in-progress notification that turns into a success with links. */
@@ -60,8 +61,9 @@ async function withProgress<T>(
       message,
       type: 'success',
       autoClose: 10000,
-      actions: links.map(([label, url]) => ({
+      actions: links.map(([label, url, caption]) => ({
         label,
+        caption,
         callback: () => window.open(url, '_blank', 'noopener')
       }))
     });
@@ -291,12 +293,24 @@ export async function saveCopyInGitHub(
                   saved.repo,
                   saved.branch
                 ),
-          // Each button names the page it opens, not an action it would take.
+          // Each button names the page it opens ("Commit" read like an action to take).
           links: [
             saved.pull_request_url
-              ? [trans.__('View pull request'), saved.pull_request_url]
-              : [trans.__('View file on GitHub'), saved.file_url],
-            [trans.__('View commit on GitHub'), saved.commit_url]
+              ? [
+                  trans.__('View pull request'),
+                  saved.pull_request_url,
+                  trans.__('Open the pull request on GitHub')
+                ]
+              : [
+                  trans.__('View file'),
+                  saved.file_url,
+                  trans.__('Open %1 on GitHub', saved.path)
+                ],
+            [
+              trans.__('View commit'),
+              saved.commit_url,
+              trans.__('Open the commit on GitHub')
+            ]
           ]
         })
       );

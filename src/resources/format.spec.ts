@@ -96,13 +96,20 @@ describe('formatting figures', () => {
     expect(summary.length).toBeLessThan(60);
     // The details stay in the tooltip: the aggregate, the busiest GPU, and every GPU.
     const tip = statusTooltip(resources(eight));
-    expect(tip).toContain('8 GPUs: 280.0 / 640.0 GiB; busiest: GPU 7, 70% busy');
+    expect(tip).toContain(
+      '8 GPUs: 280.0 / 640.0 GiB; busiest: GPU 7, 70% busy'
+    );
     expect(tip).toContain('GPU 7 NVIDIA H100 80GB HBM3: 70.0 / 80.0 GiB');
-    expect(tip.split('\n').filter(line => line.startsWith('GPU '))).toHaveLength(8);
+    expect(
+      tip.split('\n').filter(line => line.startsWith('GPU '))
+    ).toHaveLength(8);
   });
 
   it('says a dash when no GPU gives a figure', () => {
-    const blank = device({ memory_used_bytes: null, utilization_percent: null });
+    const blank = device({
+      memory_used_bytes: null,
+      utilization_percent: null
+    });
     expect(statusSummary(resources([blank, { ...blank, index: 1 }]))).toBe(
       'RAM 25% · Disk 40% · 2 GPUs –'
     );

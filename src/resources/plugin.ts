@@ -38,7 +38,12 @@ export const resourcesPlugin: JupyterFrontEndPlugin<void> = {
     const trans = (translator ?? nullTranslator).load('colab_ext');
     let model: ResourcesModel | null = null;
     const getModel = () =>
-      (model ??= new ResourcesModel(undefined, undefined, undefined, app.restored));
+      (model ??= new ResourcesModel(
+        undefined,
+        undefined,
+        undefined,
+        app.restored
+      ));
     let panel: Widget | null = null;
 
     app.commands.addCommand(CommandIDs.viewResources, {

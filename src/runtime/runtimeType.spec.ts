@@ -118,9 +118,9 @@ describe('a kernel started without a runtime type (#16)', () => {
   it('is preselected as "Server default", not as CPU or what the notebook asks for', () => {
     expect(initialType(serverDefault, null)).toBe(SERVER_DEFAULT);
     expect(initialType(serverDefault, 'gpu')).toBe(SERVER_DEFAULT);
-    expect(initialType(runtime({ type: 'cpu', accelerator: 'cpu' }), 'gpu')).toBe(
-      'cpu'
-    );
+    expect(
+      initialType(runtime({ type: 'cpu', accelerator: 'cpu' }), 'gpu')
+    ).toBe('cpu');
     // No kernel yet: the notebook's request.
     expect(initialType(null, 'gpu')).toBe('gpu');
     expect(initialType(null, null)).toBeNull();

@@ -28,7 +28,7 @@ async def test_a_colab_gpu_notebook_starts_on_a_gpu(
         env = proc_environ(jp_serverapp, kernel_id)
         # The very first kernel process has the GPU: it was not started on CPU and restarted.
         assert env["CUDA_VISIBLE_DEVICES"] == "GPU-h100"
-        assert env["COLAB_EXT_RUNTIME_TYPE"] == "gpu"
+        assert env["JPY_COLAB_EXT_RUNTIME_TYPE"] == "gpu"
         assert env["JPY_SESSION_NAME"].endswith("colab.ipynb")
         assert (await current(jp_fetch, kernel_id))["summary"] == "GPU · H100 #0"
 
@@ -54,7 +54,7 @@ async def test_colab_gpu_type_and_kaggle_keys_prefer_that_model(
     # A TPU the server lacks: the kernel still starts, on the server's default runtime.
     async with notebook_session(jp_fetch, tpu) as session:
         env = proc_environ(jp_serverapp, session["kernel"]["id"])
-        assert "COLAB_EXT_RUNTIME_TYPE" not in env
+        assert "JPY_COLAB_EXT_RUNTIME_TYPE" not in env
 
 
 async def test_a_pinned_gpu_is_honoured_and_a_plain_notebook_keeps_the_server_default(
@@ -70,7 +70,7 @@ async def test_a_pinned_gpu_is_honoured_and_a_plain_notebook_keeps_the_server_de
     async with notebook_session(jp_fetch, pinned) as a, notebook_session(jp_fetch, plain) as b:
         assert proc_environ(jp_serverapp, a["kernel"]["id"])["CUDA_VISIBLE_DEVICES"] == "GPU-t4"
         env = proc_environ(jp_serverapp, b["kernel"]["id"])
-        assert "CUDA_VISIBLE_DEVICES" not in env and "COLAB_EXT_RUNTIME_TYPE" not in env
+        assert "CUDA_VISIBLE_DEVICES" not in env and "JPY_COLAB_EXT_RUNTIME_TYPE" not in env
         plain_runtime = await current(jp_fetch, b["kernel"]["id"])
         assert plain_runtime["label"] == "Server default"
         # What the picker shows for it (#16): not "CPU", but a kernel that sees every GPU.

@@ -134,10 +134,12 @@ test('connect with a token and save a copy in GitHub', async ({
   const toast = page.locator('.Toastify__toast', {
     hasText: 'Saved galata/gh-save.ipynb'
   });
-  await expect(toast.locator('.jp-toast-button')).toHaveText([
-    'View file on GitHub',
-    'View commit on GitHub'
-  ]);
+  const buttons = toast.locator('.jp-toast-button');
+  await expect(buttons).toHaveText(['View file', 'View commit']);
+  await expect(buttons.last()).toHaveAttribute(
+    'title',
+    'Open the commit on GitHub'
+  );
   const toastShot = testInfo.outputPath('github-saved-notification.png');
   await toast.screenshot({ path: toastShot });
   await testInfo.attach('github-saved-notification', { path: toastShot });
@@ -149,7 +151,7 @@ test('connect with a token and save a copy in GitHub', async ({
     );
   const [commitPage] = await Promise.all([
     page.context().waitForEvent('page'),
-    toast.getByRole('button', { name: 'View commit on GitHub' }).click()
+    toast.getByRole('button', { name: 'View commit' }).click()
   ]);
   await expect
     .poll(() => commitPage.url())
@@ -355,7 +357,7 @@ test('a file changed on GitHub is a conflict: another path, then a pull request'
     page
       .locator('.Toastify__toast', { hasText: 'Opened a pull request' })
       .locator('.jp-toast-button')
-  ).toHaveText(['View pull request', 'View commit on GitHub']);
+  ).toHaveText(['View pull request', 'View commit']);
 
   // Their change is still on main; ours waits in a pull request.
   const main = await (await request.get(url, { headers: auth })).json();

@@ -120,15 +120,31 @@ test.describe('Resources', () => {
       'title',
       /8 GPUs: 144\.0 \/ 640\.0 GiB; busiest: GPU 7, 70% busy/
     );
+    // A laptop's window: the whole summary shows, uncut.
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await expect
+      .poll(() => item.evaluate(node => node.scrollWidth <= node.clientWidth))
+      .toBe(true);
     for (const theme of ['light', 'dark']) {
       if (theme === 'dark') {
         await page.theme.setDarkTheme();
       }
-      const bar = testInfo.outputPath(`resources-statusbar-8-gpus-${theme}.png`);
+      const bar = testInfo.outputPath(
+        `resources-statusbar-8-gpus-${theme}.png`
+      );
       await page.locator('#jp-main-statusbar').screenshot({ path: bar });
-      await testInfo.attach(`resources-statusbar-8-gpus-${theme}`, { path: bar });
+      await testInfo.attach(`resources-statusbar-8-gpus-${theme}`, {
+        path: bar
+      });
     }
     await page.theme.setLightTheme();
+    // Narrower (Galata's 1024 px), this item gives way: JupyterLab's own items all stay in view.
+    await page.setViewportSize({ width: 1024, height: 768 });
+    const narrow = testInfo.outputPath('resources-statusbar-8-gpus-narrow.png');
+    await page.locator('#jp-main-statusbar').screenshot({ path: narrow });
+    await testInfo.attach('resources-statusbar-8-gpus-narrow', {
+      path: narrow
+    });
     const own = page
       .locator('#jp-main-statusbar .jp-StatusBar-Item')
       .filter({ hasNot: page.locator('[class*="jp-colab-"]') });
@@ -150,7 +166,9 @@ test.describe('Resources', () => {
       page.locator('#colab-ext-resources .jp-colab-GpuCard')
     ).toHaveCount(8);
     await page.notebook.close(true);
-    const sessions = await (await request.get(`${baseURL}/api/sessions`)).json();
+    const sessions = await (
+      await request.get(`${baseURL}/api/sessions`)
+    ).json();
     for (const session of sessions) {
       await request.delete(`${baseURL}/api/sessions/${session.id}`);
     }

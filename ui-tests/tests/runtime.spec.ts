@@ -91,7 +91,8 @@ test.describe('Runtime menu', () => {
         const box = (await row.boundingBox())!;
         const frame = (await body.boundingBox())!;
         return (
-          box.y >= frame.y - 1 && box.y + box.height <= frame.y + frame.height + 1
+          box.y >= frame.y - 1 &&
+          box.y + box.height <= frame.y + frame.height + 1
         );
       };
 
@@ -114,9 +115,9 @@ test.describe('Runtime menu', () => {
       const dialogBox = (await content.boundingBox())!;
       expect(dialogBox.y).toBeGreaterThanOrEqual(0);
       expect(dialogBox.y + dialogBox.height).toBeLessThanOrEqual(WINDOW_HEIGHT);
-      await expect(
-        page.getByRole('button', { name: 'Close' })
-      ).toBeInViewport({ ratio: 1 });
+      await expect(page.getByRole('button', { name: 'Close' })).toBeInViewport({
+        ratio: 1
+      });
       const last = rows.last();
       expect(await shown(last)).toBe(false);
       const bodyBox = (await body.boundingBox())!;

@@ -55,6 +55,10 @@ test.describe('Share links', () => {
     const url = await urlField.inputValue();
     expect(url).toMatch(/\/colab\/share\/view\/[A-Za-z0-9_-]{43}$/);
     expect(url).not.toContain('token=');
+    // Made to last 2 hours, it reads so, not "1 hour" a second later (#16).
+    await expect(page.locator('.jp-Dialog-content')).toContainText(
+      'Expires in 2 hours.'
+    );
     await shot('share-link', page.locator('.jp-Dialog-content'));
     await page.getByRole('button', { name: 'Done' }).click();
 
@@ -107,7 +111,7 @@ test.describe('Share links', () => {
     );
     await expect(row.locator('[data-column="visits"]')).toHaveText('1');
     await expect(row.locator('[data-column="expires"]')).toContainText(
-      'in 1 hour'
+      'in 2 hours'
     );
     await shot('shared-links-panel', page.locator('.jp-colab-SharedLinks'));
     await row.getByRole('button', { name: 'Revoke' }).click();
