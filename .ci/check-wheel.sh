@@ -51,9 +51,13 @@ check_wheel() {
   local wheel=$1 how=$2 listing labext serverext member
   listing=$(python -m zipfile -l "$wheel")
   for member in share/jupyter/labextensions/colab-ext/package.json \
-    etc/jupyter/jupyter_server_config.d/colab_ext.json colab_ext/openapi.yaml; do
+    etc/jupyter/jupyter_server_config.d/colab_ext.json colab_ext/openapi.yaml \
+    colab_ext/kernel_site/google/colab/__init__.py colab_ext/kernel_site/google/colab/drive.py; do
     grep -qF "$member" <<<"$listing" || { echo "the wheel ($how) lacks $member"; exit 1; }
   done
+  # google/ must stay a namespace package, or kernels lose google.auth, google.protobuf, ...
+  ! grep -qF colab_ext/kernel_site/google/__init__.py <<<"$listing" ||
+    { echo "the wheel ($how) has kernel_site/google/__init__.py"; exit 1; }
   in_venv "$work/venv/bin/pip" install -q "$wheel" # with its dependencies
   in_venv "$work/venv/bin/pip" install -q --force-reinstall --no-deps "$wheel" # this very wheel
   labext=$(in_venv jupyter labextension list 2>&1)

@@ -1,9 +1,9 @@
 """Shell: what finding a stopped command's escaped daemons by their environment marker costs.
 
 Stopping a command (client gone, kernel restarted or shut down, notebook closed) scans this user's
-processes for its ``COLAB_EXT_COMMAND`` marker (``colab_ext/shell/marker.py``). With ``--processes``
-processes of this user running (sleeps carrying this environment, each with an environment block
-of the usual size), it times, in the same run:
+processes for its ``JPY_COLAB_EXT_COMMAND`` marker (``colab_ext/shell/marker.py``). With
+``--processes`` processes of this user running (sleeps carrying this environment, each with an
+environment block of the usual size), it times, in the same run:
 
 1. the scan (``marked_processes``: a stat and, for this user's processes, a read of
    ``/proc/<pid>/environ``);

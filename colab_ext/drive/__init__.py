@@ -1,10 +1,12 @@
 """Google Drive: connect, mount as a real folder, open and save copies.
 
-In kernel code, as in Colab::
+In kernel code, as in Colab (``google.colab`` is colab-ext's own, in ``kernel_site/``)::
 
-    from colab_ext import drive
+    from google.colab import drive
     drive.mount('/content/drive')
     drive.flush_and_unmount()
+
+``from colab_ext import drive`` gives the same two functions.
 
 The server side (``setup``) is imported only by the server, so kernels import little.
 """

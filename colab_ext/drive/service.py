@@ -10,11 +10,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-from jupyter_core.paths import jupyter_runtime_dir
-
 from ..core.errors import BadRequest, ColabError
 from ..core.private_files import read_json_object, write_private_json
 from ..core.safe_paths import ServerRoot, refuse_nul
+from ..runtime.kernel_site import server_info_path
 from .api import DriveApi
 from .copies import CopyJobs
 from .mount import ENABLE_FUSE, DriveMounts
@@ -142,11 +141,10 @@ class DriveService:
     # --- how kernels find the server --------------------------------------------------------------
     def write_server_file(self, url: str, token: str) -> None:
         """``<runtime dir>/colab-ext-server-<pid>.json`` (0600 in Jupyter's 0700 runtime dir): the
-        URL and token a kernel started by this server uses for ``drive.mount()``. Kernels find it
-        through their parent process id."""
-        folder = Path(jupyter_runtime_dir())
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        self.server_file = folder / f"colab-ext-server-{os.getpid()}.json"
+        URL and token a kernel started by this server uses for ``drive.mount()``. Kernels are
+        told its path in their environment (``runtime/kernel_site.py``)."""
+        self.server_file = server_info_path()
+        self.server_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         write_private_json(self.server_file, {"url": url, "token": token, "pid": os.getpid()})
 
     async def stop(self) -> None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from ..core.routing import Route, route
 from .facts import RuntimeFacts
 from .handlers import AboutRuntimeHandler, KernelRuntimeTypeHandler, RuntimeTypesHandler
+from .kernel_site import ContentLink, KernelSiteHook, content_folder
 from .kernels import KernelDirectory, KernelFacts
 from .session_start import SessionStartHook
 from .switcher import RuntimeSwitcher
@@ -34,6 +35,22 @@ def setup(app: ColabExt) -> list[Route]:
         log=app.log,
     )
     SessionStartHook(switcher, server.session_manager, server.contents_manager, app.log).install()
+    if not app.kernels.is_remote:
+        content = content_folder(server.root_dir, app.content_dir)
+        root = content_folder(server.root_dir, "")
+        if content != root and root not in content.parents:
+            app.log.warning(
+                "colab-ext: c.ColabExt.content_dir %s is outside the server root %s: "
+                "drive.mount('/content/drive') will be refused there.",
+                content,
+                root,
+            )
+        KernelSiteHook(
+            server.kernel_manager, server.kernel_spec_manager, content, app.log
+        ).install()
+        link = ContentLink(content, log=app.log)
+        app.on_start(link.ensure)
+        app.on_stop(link.remove)
     return [
         route("runtime/about", AboutRuntimeHandler, facts=facts),
         route("runtime/types", RuntimeTypesHandler, switcher=switcher),

@@ -42,6 +42,17 @@ class RuntimeSettings(Configurable):
         Colab does.""",
     )
 
+    content_dir = Unicode(
+        "",
+        config=True,
+        help="""The folder Colab's /content stands for in kernels: empty (the default) for the
+        server root itself, so /content/drive is the file browser's Drive folder and files a
+        notebook writes under /content show in the file browser; or a path relative to the root
+        (say 'content') or absolute. Keep it inside the root: Drive mounts only there. Where the
+        server may, /content becomes a symlink to it; otherwise google.colab and %cd translate
+        /content paths.""",
+    )
+
     @validate("runtime_types")
     def _check_runtime_types(self, proposal: dict[str, Any]) -> list[dict[str, Any]]:
         try:

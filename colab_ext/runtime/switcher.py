@@ -24,9 +24,9 @@ from .kernels import KernelDirectory
 from .metadata import RuntimeRequest, short_gpu_name
 from .placement import GpuLoad, choose_gpus, gpu_loads, visible_gpus
 from .types import (
-    TYPE_MARKER,
     RuntimeType,
     TypeCatalogue,
+    marked_type,
     tpu_devices,
     type_environment,
     with_runtime_env,
@@ -159,7 +159,7 @@ class RuntimeSwitcher:
         else:
             read = self.kernels.launch_environment if planned else self.kernels.environment
             env = read(kernel_id) or {}
-            type_id = env.get(TYPE_MARKER)
+            type_id = marked_type(env)
             if "CUDA_VISIBLE_DEVICES" in env:
                 gpus = visible_gpus(env["CUDA_VISIBLE_DEVICES"], (await self.probe()).devices)
             else:

@@ -17,8 +17,19 @@ from typing import Any
 
 ACCELERATORS = ("cpu", "gpu", "tpu")
 
-#: The variable that records, in the kernel's own environment, which type it runs as.
-TYPE_MARKER = "COLAB_EXT_RUNTIME_TYPE"
+#: The variable that records, in the kernel's own environment, which type it runs as. Not
+#: ``COLAB_*``: notebooks test ``"COLAB_" in`` variable names to tell whether they run in Colab.
+TYPE_MARKER = "JPY_COLAB_EXT_RUNTIME_TYPE"
+
+#: The earlier name: still read from kernels an older colab-ext started (for one release), never
+#: set.
+LEGACY_TYPE_MARKER = "COLAB_EXT_RUNTIME_TYPE"
+
+
+def marked_type(env: Mapping[str, str]) -> str | None:
+    """The runtime type a kernel's environment says it runs as (either name), if any."""
+    return env.get(TYPE_MARKER) or env.get(LEGACY_TYPE_MARKER)
+
 
 #: What each accelerator sets, whatever the type. ``CUDA_VISIBLE_DEVICES`` of a GPU type is filled
 #: in by placement; CPU and TPU types hide every GPU (an empty value means "none" to CUDA).
@@ -30,7 +41,14 @@ ACCELERATOR_ENV: dict[str, dict[str, str]] = {
 
 #: Variables a runtime type owns: switching type first takes them back to the server's values.
 BASE_MANAGED_KEYS = frozenset(
-    {"CUDA_VISIBLE_DEVICES", "CUDA_DEVICE_ORDER", "JAX_PLATFORMS", "PJRT_DEVICE", TYPE_MARKER}
+    {
+        "CUDA_VISIBLE_DEVICES",
+        "CUDA_DEVICE_ORDER",
+        "JAX_PLATFORMS",
+        "PJRT_DEVICE",
+        TYPE_MARKER,
+        LEGACY_TYPE_MARKER,
+    }
 )
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")

@@ -2,12 +2,12 @@
 
 A command's process group and its tree of descendants miss a daemon that forked twice and called
 ``setsid``: it has its own session and group, and its parent is init. What it keeps is its
-environment, so each command gets an unguessable marker there (``COLAB_EXT_COMMAND=<128 random
-bits>``), inherited by everything it starts, and stopping the command also ends every process of
-this user whose environment carries that marker.
+environment, so each command gets an unguessable marker there (``JPY_COLAB_EXT_COMMAND=<128
+random bits>``), inherited by everything it starts, and stopping the command also ends every
+process of this user whose environment carries that marker.
 
 Limits: a process that started with an environment without the marker (``env -i``, an
-``export COLAB_EXT_COMMAND=...`` of its own) or overwrote it in memory (some daemons write their
+``export JPY_COLAB_EXT_COMMAND=...`` of its own) or overwrote it in memory (some daemons write their
 process title over it) is found only while it is still in the command's tree, and processes of
 other users (``sudo``, set-user-id programs) or ones a service manager starts for the command
 (``systemd-run --user``, ``docker run``, an already running ``tmux`` server) never carry it. A
@@ -33,8 +33,9 @@ from collections.abc import Collection, Iterable
 
 import psutil
 
-#: The environment variable that carries a command's marker.
-MARKER_VARIABLE = "COLAB_EXT_COMMAND"
+#: The environment variable that carries a command's marker. Not ``COLAB_*``: programs test
+#: ``"COLAB_" in`` variable names to tell whether they run in Colab.
+MARKER_VARIABLE = "JPY_COLAB_EXT_COMMAND"
 
 _PROC = "/proc"
 

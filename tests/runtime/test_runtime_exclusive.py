@@ -41,4 +41,4 @@ async def test_exclusive_gpus(jp_serverapp: Any, jp_fetch: Any, nvml: Any) -> No
             "GPU-h100"
         )
         assert answer["summary"] == "GPU · H100 #0"
-    assert os.environ.get("COLAB_EXT_RUNTIME_TYPE") is None
+    assert os.environ.get("JPY_COLAB_EXT_RUNTIME_TYPE") is None

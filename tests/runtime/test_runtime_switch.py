@@ -38,7 +38,7 @@ async def test_gpu_then_cpu_keeps_the_kernel_and_the_rest_of_its_environment(
         assert kernel_pid(jp_serverapp, kernel_id) != first_pid  # restarted...
         assert env["CUDA_VISIBLE_DEVICES"] == "GPU-h100"  # ...with the GPU...
         assert env["PJRT_DEVICE"] == "CUDA"
-        assert env["COLAB_EXT_RUNTIME_TYPE"] == "gpu"
+        assert env["JPY_COLAB_EXT_RUNTIME_TYPE"] == "gpu"
         for key in ("PATH", "HOME", "JPY_SESSION_NAME", "NVML_STANDIN_CONFIG"):
             assert env[key] == before[key]  # ...and nothing else lost
         assert (await current(jp_fetch, kernel_id))["summary"] == "GPU · H100 #0"

@@ -111,7 +111,7 @@ async def test_only_the_commands_own_processes_end(
             other_leader, other_daemon = await start_with_daemon(other, jp_root_dir, "other.pid")
             leftovers.append(other_daemon)
             async with shell_socket(jp_ws_fetch, kernel_id) as shell:
-                marker = (await shell.run("echo $COLAB_EXT_COMMAND")).text().strip()
+                marker = (await shell.run("echo $JPY_COLAB_EXT_COMMAND")).text().strip()
                 leader, daemon = await start_with_daemon(shell, jp_root_dir, "daemon.pid")
                 leftovers.append(daemon)
                 # The same user's processes started outside any command: no marker, another
@@ -119,11 +119,11 @@ async def test_only_the_commands_own_processes_end(
                 outside = []
                 for extra in (
                     {},
-                    {"COLAB_EXT_COMMAND": "0" * 32},
-                    {"COLAB_EXT_COMMAND": marker + "0"},
-                    {"NOTE": f"COLAB_EXT_COMMAND={marker}"},
+                    {"JPY_COLAB_EXT_COMMAND": "0" * 32},
+                    {"JPY_COLAB_EXT_COMMAND": marker + "0"},
+                    {"NOTE": f"JPY_COLAB_EXT_COMMAND={marker}"},
                 ):
-                    env = {k: v for k, v in os.environ.items() if k != "COLAB_EXT_COMMAND"}
+                    env = {k: v for k, v in os.environ.items() if k != "JPY_COLAB_EXT_COMMAND"}
                     process = subprocess.Popen(
                         ["sleep", "300"], env={**env, **extra}, start_new_session=True
                     )
@@ -145,14 +145,14 @@ async def test_each_command_has_its_own_marker_and_the_kernel_none(
     async with notebook_session(jp_fetch, "nb.ipynb") as session:
         kernel_id = session["kernel"]["id"]
         async with shell_socket(jp_ws_fetch, kernel_id) as shell:
-            first = (await shell.run("echo $COLAB_EXT_COMMAND")).text().strip()
-            second = (await shell.run("echo $COLAB_EXT_COMMAND")).text().strip()
+            first = (await shell.run("echo $JPY_COLAB_EXT_COMMAND")).text().strip()
+            second = (await shell.run("echo $JPY_COLAB_EXT_COMMAND")).text().strip()
         kernel_pid = jp_serverapp.kernel_manager.get_kernel(kernel_id).provisioner.process.pid
         environ = psutil.Process(kernel_pid).environ()
     assert re.fullmatch("[0-9a-f]{32}", first) and re.fullmatch("[0-9a-f]{32}", second)
     assert first != second
-    assert "COLAB_EXT_COMMAND" not in environ
-    assert "COLAB_EXT_COMMAND" not in os.environ
+    assert "JPY_COLAB_EXT_COMMAND" not in environ
+    assert "JPY_COLAB_EXT_COMMAND" not in os.environ
 
 
 async def test_a_daemon_of_a_command_that_ended_by_itself_runs_on(
