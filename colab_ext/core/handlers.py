@@ -13,7 +13,6 @@ from tornado import web
 from .errors import BadRequest, ColabError
 from .permissions import Permissions, implements, missing_permission, needs
 
-
 #: The values a yes/no query argument may take (``enum`` in the OpenAPI file).
 FLAG_VALUES = {"1": True, "true": True, "0": False, "false": False}
 

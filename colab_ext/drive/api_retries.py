@@ -11,7 +11,7 @@ import httplib2
 from google.auth.exceptions import RefreshError, TransportError
 from googleapiclient.errors import HttpError
 
-from ..core.errors import ColabError, NotFound
+from ..core.errors import BadRequest, ColabError, NotFound
 
 ATTEMPTS = 6
 TRANSIENT = (OSError, socket.timeout, ssl.SSLError, httplib2.HttpLib2Error, TransportError)
@@ -29,6 +29,8 @@ def friendly(error: Exception, what: str) -> ColabError:
         status = int(error.resp.status)
         if status == 404:
             return NotFound(f"{what}: the file is not in Drive (deleted, or not shared with you).")
+        if status == 400:  # what the request named (a folder id, a page token) is not valid
+            return BadRequest(f"{what}: Drive refused the request as invalid ({error.reason}).")
         if status in (401, 403):
             return ColabError(f"{what}: Drive refused access ({error.reason}).", status=409)
         if status == 429:

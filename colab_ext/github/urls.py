@@ -37,12 +37,22 @@ _COLAB_HOSTS = {"colab.research.google.com", "colab.google.com"}
 _NBVIEWER_HOSTS = {"nbviewer.org", "nbviewer.jupyter.org"}
 
 
+NOT_A_NOTEBOOK_URL = (
+    "This is not a GitHub notebook URL colab-ext can open. Paste a github.com "
+    "'blob' or 'raw' link to a file, a raw.githubusercontent.com link, a Colab "
+    "'/github/...' link, or a gist link."
+)
+
+
 def parse_url(url: str, web_url: str = "https://github.com") -> Location:
     """Where a pasted URL points. Raises :class:`BadRequest` with the accepted forms otherwise."""
     text = url.strip()
     if "://" not in text:
         text = "https://" + text
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # not a URL at all (an unbalanced '[' reads as a broken IPv6 host)
+        raise BadRequest(NOT_A_NOTEBOOK_URL) from None
     host = parts.netloc.lower()
     segments = [unquote(s) for s in parts.path.split("/") if s]
     web_host = urlsplit(web_url).netloc.lower()
@@ -63,11 +73,7 @@ def parse_url(url: str, web_url: str = "https://github.com") -> Location:
     elif host in _COLAB_HOSTS | _NBVIEWER_HOSTS and segments[:1] == ["gist"]:
         found = _gist(segments[1:], "")
     if found is None:
-        raise BadRequest(
-            "This is not a GitHub notebook URL colab-ext can open. Paste a github.com "
-            "'blob' or 'raw' link to a file, a raw.githubusercontent.com link, a Colab "
-            "'/github/...' link, or a gist link."
-        )
+        raise BadRequest(NOT_A_NOTEBOOK_URL)
     return found
 
 

@@ -30,6 +30,23 @@ def test_spec_is_openapi_31() -> None:
         jsonschema.Draft202012Validator.check_schema(schema)
 
 
+def test_no_description_is_broken_into_a_key() -> None:
+    # A plain scalar folded at ": " or after a comma reads as a new key with the value null
+    # ("description: Why not\n  if so.: null"). Nothing in the file is a key without a value.
+    def null_keys(node: Any, where: str) -> list[str]:
+        if isinstance(node, dict):
+            return [f"{where}/{key}" for key, value in node.items() if value is None] + [
+                found for key, value in node.items() for found in null_keys(value, f"{where}/{key}")
+            ]
+        if isinstance(node, list):
+            return [
+                found for i, item in enumerate(node) for found in null_keys(item, f"{where}/{i}")
+            ]
+        return []
+
+    assert null_keys(load_spec(), "") == []
+
+
 async def test_every_registered_route_is_documented(
     colab_routes: list[tuple[str, type]], jp_serverapp: Any
 ) -> None:

@@ -21,7 +21,10 @@ class FilesEndpoints(FakeRequestHandler):
             found = [m for m in self.fake.files.values() if m["id"] != "root" and _matches(m, q)]
         found.sort(key=lambda m: (m["mimeType"] != FOLDER, m["name"]))
         size = min(int(self.query.get("pageSize", 100)), 1000)
-        start = int(self.query.get("pageToken") or 0)
+        token = self.query.get("pageToken") or "0"
+        if not token.isdigit():  # one this fake never gave out: Drive answers 400
+            return self._json({"error": {"code": 400, "message": "Invalid Value"}}, 400)
+        start = int(token)
         page: dict[str, Any] = {"kind": "drive#fileList", "files": found[start : start + size]}
         if start + size < len(found):
             page["nextPageToken"] = str(start + size)
