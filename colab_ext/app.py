@@ -11,18 +11,19 @@ from typing import Any
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Float
 
-from . import __version__, drive, github, resources, runtime, share, shell
+from . import __version__, drive, github, resources, runtime, secrets, share, shell
 from .core.routing import Route
 from .drive.settings import DriveSettings
 from .github.settings import GitHubSettings
 from .resources.settings import ResourcesSettings
 from .runtime.kernels import KernelDirectory
 from .runtime.settings import RuntimeSettings
+from .secrets.settings import SecretsSettings
 from .share.settings import ShareSettings
 from .shell.settings import ShellSettings
 
 #: Every feature, in the order its routes are registered.
-FEATURES = [runtime, resources, shell, github, drive, share]
+FEATURES = [runtime, resources, shell, github, drive, share, secrets]
 
 
 class ColabExt(
@@ -32,6 +33,7 @@ class ColabExt(
     GitHubSettings,
     DriveSettings,
     ShareSettings,
+    SecretsSettings,
     ExtensionApp,
 ):
     """colab-ext's server side. Admins configure it as ``c.ColabExt.<trait>``."""

@@ -8,6 +8,7 @@ import { githubPlugin } from './github/plugin';
 import { resourcesPlugin } from './resources/plugin';
 import { runtimePlugin } from './runtime/plugin';
 import { runtimeTypePlugin } from './runtime/typePlugin';
+import { secretsPlugin } from './secrets/plugin';
 import { serverPartPlugin } from './serverPart/plugin';
 import { sharePlugin } from './share/plugin';
 import { shellPlugin } from './shell/plugin';
@@ -20,7 +21,8 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   shellPlugin,
   githubPlugin,
   drivePlugin,
-  sharePlugin
+  sharePlugin,
+  secretsPlugin
 ];
 
 export default plugins;

@@ -1,0 +1,147 @@
+"""``google.colab.userdata``: read a secret kept in JupyterLab's Secrets panel, as in Colab.
+
+``get(key)`` asks the Jupyter server that started this kernel. The server knows the kernel's
+notebook (from its sessions) and answers with the value when that notebook has been granted
+access to the secret. When it has not and the notebook is open in a page, the page asks the user
+("grant access?"; the kernel announces the request on IOPub, so the page shows it at once) and
+this call waits for the answer, up to the server's ``c.ColabExt.secrets_prompt_timeout``.
+
+Standard library (and the running ipykernel, when there is one) only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import os
+import re
+from typing import Any
+
+from . import _server
+
+
+def _colab_error_base() -> type[Exception]:
+    """Colab's ``google.colab.errors.Error`` where this package has that module, else Exception."""
+    try:
+        base = getattr(importlib.import_module(".errors", __package__), "Error", Exception)
+    except ImportError:
+        return Exception
+    return base if isinstance(base, type) and issubclass(base, Exception) else Exception
+
+
+_ColabError = _colab_error_base()
+
+__all__ = ["NotebookAccessError", "SecretNotFoundError", "TimeoutException", "get"]
+
+#: The IOPub message that tells the page a prompt opened (``state: open``) or closed.
+REQUEST_MESSAGE = "colab_ext_secret_request"
+
+_KERNEL_FILE = re.compile(r"kernel-(.+)\.json$")
+
+
+class NotebookAccessError(Exception):
+    """Exception thrown when the current notebook doesn't have access to the requested secret."""
+
+    def __init__(self, key: str, reason: str = "") -> None:
+        message = f"Notebook does not have access to secret {key}"
+        super().__init__(f"{message}: {reason}" if reason else message)
+
+
+class SecretNotFoundError(_ColabError):  # type: ignore[misc,valid-type]
+    """Exception thrown when the requested secret is not found."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"Secret {key} does not exist.")
+
+
+class TimeoutException(_ColabError):  # type: ignore[misc,valid-type]
+    """Exception thrown when requesting a secret times out."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"Requesting secret {key} timed out.")
+
+
+class _PromptTimedOut(NotebookAccessError, TimeoutException):
+    """Nobody answered the prompt in time: both Colab's errors catch it."""
+
+    def __init__(self, key: str) -> None:
+        # Exception's own __init__: the two bases would each wrap the message otherwise.
+        Exception.__init__(
+            self,
+            f"Notebook does not have access to secret {key}: nobody answered the prompt to grant "
+            "access in time; switch on the notebook access of this secret in the Secrets panel "
+            "(the key icon in the left sidebar) and run again",
+        )
+
+
+def _kernel_id() -> str:
+    """This kernel's id: jupyter_server names a kernel's connection file ``kernel-<id>.json``."""
+    try:
+        from ipykernel.connect import get_connection_file
+
+        path = get_connection_file()
+    except Exception:
+        path = ""
+    found = _KERNEL_FILE.search(os.path.basename(path or ""))
+    return found.group(1) if found else os.environ.get("JPY_COLAB_EXT_KERNEL_ID", "")
+
+
+def _announce(state: str, request: dict[str, Any]) -> None:
+    """Tell the pages connected to this kernel that a prompt opened or closed (on IOPub, under
+    the running cell; pages ignore message types they do not know, so this never shows up as
+    output). Best effort: a page opened later finds the prompt on the server itself."""
+    try:
+        from ipykernel.kernelbase import Kernel
+
+        if not Kernel.initialized():
+            return
+        kernel: Any = Kernel.instance()
+        kernel.session.send(
+            kernel.iopub_socket,
+            REQUEST_MESSAGE,
+            {"state": state, **request},
+            parent=kernel.get_parent("shell"),
+            ident=REQUEST_MESSAGE.encode(),
+        )
+    except Exception:  # noqa: S110 - the prompt also reaches pages without this
+        pass
+
+
+def get(key: str) -> str:
+    """Fetches the value of the secret ``key`` from the Secrets panel.
+
+    Raises:
+      SecretNotFoundError: no secret of that name.
+      NotebookAccessError: this notebook has not been granted access to it (and the user did not
+        grant it when asked).
+    """
+    if not isinstance(key, str):
+        raise TypeError(f"A secret's name is a str, not {type(key).__name__}.")
+    kernel_id = _kernel_id()
+    answer = _server.call("secrets/kernel/lookup", {"kernel_id": kernel_id, "name": key}, 30)
+    if answer.get("state") == "pending":
+        answer = _wait(key, kernel_id, answer)
+    state = answer.get("state")
+    if state == "granted":
+        return str(answer.get("value", ""))
+    if state == "missing":
+        raise SecretNotFoundError(key)
+    if state == "timeout":
+        raise _PromptTimedOut(key)
+    raise NotebookAccessError(key, str(answer.get("reason") or ""))
+
+
+def _wait(key: str, kernel_id: str, pending: dict[str, Any]) -> dict[str, Any]:
+    request = dict(pending.get("request") or {})
+    body = {"kernel_id": kernel_id, "request_id": request.get("id")}
+    _announce("open", request)
+    try:
+        return _server.call("secrets/kernel/wait", body, float(pending.get("timeout_s", 120)) + 15)
+    except _server.ServerTimeout:
+        raise _PromptTimedOut(key) from None
+    except KeyboardInterrupt:
+        with contextlib.suppress(_server.ServerError):
+            _server.call("secrets/kernel/wait", {**body, "cancel": True}, 10)
+        raise
+    finally:
+        _announce("closed", request)
