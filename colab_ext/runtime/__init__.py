@@ -48,9 +48,10 @@ def setup(app: ColabExt) -> list[Route]:
         KernelSiteHook(
             server.kernel_manager, server.kernel_spec_manager, content, app.log
         ).install()
-        link = ContentLink(content, log=app.log)
-        app.on_start(link.ensure)
-        app.on_stop(link.remove)
+        if app.content_link:
+            link = ContentLink(content, log=app.log)
+            app.on_start(link.ensure)
+            app.on_stop(link.remove)
     return [
         route("runtime/about", AboutRuntimeHandler, facts=facts),
         route("runtime/types", RuntimeTypesHandler, switcher=switcher),

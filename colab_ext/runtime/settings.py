@@ -53,6 +53,15 @@ class RuntimeSettings(Configurable):
         /content paths.""",
     )
 
+    content_link = Bool(
+        True,
+        config=True,
+        help="""Make /content a symlink to content_dir where the server may (run as root, or /
+        writable), as long as nothing else is there. False leaves / alone: google.colab and %cd
+        then translate /content paths, but a plain open('/content/...') or a ! command does not
+        see them.""",
+    )
+
     @validate("runtime_types")
     def _check_runtime_types(self, proposal: dict[str, Any]) -> list[dict[str, Any]]:
         try:
