@@ -30,10 +30,11 @@ from startup import CHROMIUM, CHROMIUM_ARGS, free_port, start_server
 
 CELLS = {
     "colab-ext": "%%shell\nseq 1 2000000",
-    "ipython": "!seq 1 2000000",
+    # IPython's own `!`: colab-ext's kernel-side `!` (on by default) switched off in that kernel.
+    "ipython": "%colab_ext_shell off\n!seq 1 2000000",
 }
 
-TRUE_CELLS = {"colab-ext": "%%shell\ntrue", "ipython": "!true"}
+TRUE_CELLS = {"colab-ext": "%%shell\ntrue", "ipython": "%colab_ext_shell off\n!true"}
 
 # Runs the active notebook's first cell with `source` as a user does (the run command) and
 # resolves with the time to done as the user sees it: from the command to the moment the cell's

@@ -33,6 +33,8 @@ from tornado.websocket import WebSocketClientConnection, websocket_connect
 SEQ = "seq 1 2000000"
 SEQ_BYTES = sum(len(f"{n}\n") for n in range(1, 2_000_001))
 TOKEN = uuid.uuid4().hex
+#: IPython's own `!true` (colab-ext's kernel-side `!` is on by default in the server's kernels).
+IPYTHON_TRUE = "%colab_ext_shell off\n!true"
 
 
 def free_port() -> int:
@@ -160,7 +162,7 @@ async def ipython_true(port: int, kernel_id: str, runs: int) -> list[float]:
                 },
                 "parent_header": {},
                 "metadata": {},
-                "content": {"code": "!true", "silent": False, "store_history": False},
+                "content": {"code": IPYTHON_TRUE, "silent": False, "store_history": False},
                 "channel": "shell",
                 "buffers": [],
             }

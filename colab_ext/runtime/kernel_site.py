@@ -38,6 +38,10 @@ HOP_PREFIX = "colab-ext-content-"
 #: colab-ext's own server settings (``COLAB_EXT_GITHUB_API_URL``, ...) are not for kernels, and a
 #: ``COLAB_`` name there makes notebooks believe they run in Colab.
 SERVER_ONLY_PREFIX = "COLAB_EXT_"
+#: The IPython extension (in ``kernel_site/``) that runs ``!`` commands in ipykernel kernels.
+SHELL_EXTENSION = "colab_ext_shell"
+#: jupyter_server drops IOPub output past this rate; the extension paces its output under it.
+IOPUB_RATE_VARIABLE = "JPY_COLAB_EXT_IOPUB_DATA_RATE_LIMIT"
 #: Names a user may have set for kernels, still honoured under their new names.
 RENAMED = {
     "COLAB_EXT_SERVER_URL": "JPY_COLAB_EXT_SERVER_URL",
@@ -94,14 +98,26 @@ class KernelSiteHook:
         self.content_dir = content_dir
         self.log = log or logging.getLogger(__name__)
 
-    async def is_python(self, kernel_name: str | None) -> bool:
-        """True when the kernelspec runs Python (only those get the shim on their path)."""
+    async def kernel_kind(self, kernel_name: str | None) -> tuple[bool, bool]:
+        """(runs Python, is ipykernel) for the kernelspec: only Python kernels get the shim on
+        their path, and only ipykernel ones take IPython's ``--ext`` argument."""
         name = kernel_name or getattr(self.kernel_manager, "default_kernel_name", "python3")
         try:
             spec = await ensure_async(self.kernel_spec_manager.get_kernel_spec(name))
         except Exception:  # an unknown kernel fails its start on its own, with its own message
-            return False
-        return str(getattr(spec, "language", "")).lower() == "python"
+            return False, False
+        python = str(getattr(spec, "language", "")).lower() == "python"
+        argv = [str(arg) for arg in getattr(spec, "argv", None) or []]
+        return python, python and any("ipykernel" in arg for arg in argv)
+
+    def iopub_data_rate_limit(self) -> float | None:
+        """The server's IOPub data rate limit, where its config sets one."""
+        config = getattr(getattr(self.kernel_manager, "parent", None), "config", None)
+        for section in ("ZMQChannelsWebsocketConnection", "ServerApp"):
+            value = config.get(section, {}).get("iopub_data_rate_limit") if config else None
+            if isinstance(value, (int, float)):
+                return float(value)
+        return None
 
     def install(self) -> None:
         """Wrap ``start_kernel`` so every local kernel starts with :func:`kernel_environment`."""
@@ -109,11 +125,21 @@ class KernelSiteHook:
 
         async def start_kernel(*args: Any, **kwargs: Any) -> str:
             env = kwargs.get("env")
+            python, ipykernel = await self.kernel_kind(kwargs.get("kernel_name"))
             kwargs["env"] = kernel_environment(
                 env if isinstance(env, Mapping) else os.environ,
-                python=await self.is_python(kwargs.get("kernel_name")),
+                python=python,
                 content_dir=self.content_dir,
             )
+            if ipykernel:
+                # IPython's --ext alias (InteractiveShellApp.extra_extensions); a restart reuses
+                # the launch arguments, so it keeps it. JPY_COLAB_EXT_SHELL=off turns it off.
+                extra = [str(a) for a in kwargs.get("extra_arguments") or []]
+                flag = f"--ext={SHELL_EXTENSION}"
+                kwargs["extra_arguments"] = extra if flag in extra else [*extra, flag]
+                limit = self.iopub_data_rate_limit()
+                if limit is not None:
+                    kwargs["env"][IOPUB_RATE_VARIABLE] = str(limit)
             return str(await original(*args, **kwargs))
 
         self.kernel_manager.start_kernel = start_kernel

@@ -52,7 +52,7 @@ type CombineCheck = (options: {
 
 /** Have the cell's outputs start a new stream output past `SPLIT_STREAMS_AT`; returns the undo.
  * (`shouldCombine` is the output model's documented extension point, protected in its typings.) */
-function splitLongStreams(outputs: IOutputAreaModel): () => void {
+export function splitLongStreams(outputs: IOutputAreaModel): () => void {
   const model = outputs as unknown as { shouldCombine: CombineCheck };
   const original = model.shouldCombine;
   model.shouldCombine = function (this: unknown, options) {

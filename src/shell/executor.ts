@@ -16,7 +16,7 @@ import type { JSONObject } from '@lumino/coreutils';
 
 import { requestAPI } from '../request';
 import { CellQueue } from './cellQueue';
-import { runCommand } from './commandRun';
+import { runCommand, splitLongStreams } from './commandRun';
 import { ShellConnection } from './connection';
 import { ExecutionCounts } from './executionCount';
 import { planCell, Segment } from './parse';
@@ -80,6 +80,18 @@ export class ShellCellExecutor implements INotebookCellExecutor {
     const plan = planCell(source, {
       bangLines: !ipython || this.options.routeIPythonBang()
     });
+    if (!plan && ipython) {
+      // The kernel runs its `!` lines (colab-ext's kernel-side extension): a flood of their
+      // output goes on in new stream outputs, as the server's shell does, so the page stays live.
+      const restore = splitLongStreams(
+        (options.cell as CodeCell).model.outputs
+      );
+      try {
+        return await defaultRunCell(options);
+      } finally {
+        restore();
+      }
+    }
     if (!plan) {
       return defaultRunCell(options);
     }
