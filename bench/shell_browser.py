@@ -26,7 +26,7 @@ from typing import Any
 
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from startup import CHROMIUM, CHROMIUM_ARGS, free_port, start_server
+from startup import CHROMIUM, CHROMIUM_ARGS, free_port, start_lab
 
 CELLS = {
     "colab-ext": "%%shell\nseq 1 2000000",
@@ -212,7 +212,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="colab-bench-shell-ui-"))
     (work / "root").mkdir()
     port = free_port()
-    server = start_server(work / "root", {**os.environ}, port)
+    server = start_lab(work / "root", port, {**os.environ})
     results: dict[str, list[dict[str, Any] | None]] = {name: [] for name in CELLS}
     latency: dict[str, list[float]] = {name: [] for name in TRUE_CELLS}
     try:

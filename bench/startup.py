@@ -98,15 +98,18 @@ def labextensions_without_colab(work: Path) -> Path:
     return folder
 
 
-def start_server(variant: Variant, root: Path, work: Path) -> subprocess.Popen[bytes]:
-    variant.port = free_port()
+def start_lab(
+    root: Path, port: int, env: dict[str, str], extra_args: tuple[str, ...] = ()
+) -> subprocess.Popen[bytes]:
+    """A JupyterLab without a token on ``port``, serving ``root``; returns once it answers.
+    Shared with the other browser benchmarks (shell_browser.py)."""
     command = [
         sys.executable,
         "-m",
         "jupyter",
         "lab",
         "--no-browser",
-        f"--port={variant.port}",
+        f"--port={port}",
         "--ServerApp.port_retries=0",
         "--IdentityProvider.token=",
         "--ServerApp.password=",
@@ -115,27 +118,34 @@ def start_server(variant: Variant, root: Path, work: Path) -> subprocess.Popen[b
         "--LabApp.expose_app_in_browser=True",
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        *extra_args,
     ]
-    config = work / f"config-{variant.label}"
-    config.mkdir()
-    if not variant.with_colab:
-        command.append(f"--LabApp.labextensions_path={labextensions_without_colab(work)}")
-        (config / "jupyter_server_config.json").write_text(
-            json.dumps({"ServerApp": {"jpserver_extensions": {"colab_ext": False}}})
-        )
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(config)}
     server = subprocess.Popen(
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{variant.port}/api/status", timeout=1)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status", timeout=1)
             return server
         except OSError:
             time.sleep(0.3)
     server.kill()
-    raise SystemExit(f"JupyterLab ({variant.label}) did not start within 90 s")
+    raise SystemExit(f"JupyterLab on port {port} did not start within 90 s")
+
+
+def start_server(variant: Variant, root: Path, work: Path) -> subprocess.Popen[bytes]:
+    variant.port = free_port()
+    extra: tuple[str, ...] = ()
+    config = work / f"config-{variant.label}"
+    config.mkdir()
+    if not variant.with_colab:
+        extra = (f"--LabApp.labextensions_path={labextensions_without_colab(work)}",)
+        (config / "jupyter_server_config.json").write_text(
+            json.dumps({"ServerApp": {"jpserver_extensions": {"colab_ext": False}}})
+        )
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(config)}
+    return start_lab(root, variant.port, env, extra)
 
 
 def load_once(browser: Browser, variant: Variant) -> float:
