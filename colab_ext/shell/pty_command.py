@@ -34,6 +34,33 @@ from .marker import (
 
 #: util-linux's setsid, when present (it is on Debian, Ubuntu, Fedora, Alpine's util-linux).
 SETSID = shutil.which("setsid")
+#: coreutils' env, which can put signals back to their default before the command starts.
+ENV = shutil.which("env")
+#: The signals a program in a terminal expects at their default. A server started in the
+#: background of a script (``jupyter lab &``, a container's entrypoint) has SIGINT and SIGQUIT
+#: ignored, and an ignored signal stays ignored across exec: the stop button would then do
+#: nothing, and bash may not even trap it. Blocked ones are inherited the same way.
+JOB_SIGNALS = (
+    signal.SIGINT,
+    signal.SIGQUIT,
+    signal.SIGTSTP,
+    signal.SIGTTIN,
+    signal.SIGTTOU,
+    signal.SIGHUP,
+    signal.SIGTERM,
+)
+
+
+def ignored_job_signals() -> list[signal.Signals]:
+    """The terminal signals this process ignores, as the kernel sees them (a C library may have
+    changed them behind Python's back, so /proc rather than ``signal.getsignal``)."""
+    try:
+        with open("/proc/self/status") as status:
+            mask = next(int(line.split()[1], 16) for line in status if line.startswith("SigIgn:"))
+    except (OSError, StopIteration, ValueError):
+        return []
+    return [sig for sig in JOB_SIGNALS if mask & (1 << (sig - 1))]
+
 
 #: ``sink(stream, text)`` gets decoded output; awaiting it is the back-pressure.
 OutputSink = Callable[[str, str], Awaitable[None]]
@@ -146,14 +173,24 @@ class PtyCommand:
             "cwd": self.cwd,
             "env": self.env,
         }
-        if SETSID:
-            return subprocess.Popen([SETSID, "--ctty", *self.argv], **streams)  # noqa: S603
-        return subprocess.Popen(  # noqa: S603 (running the user's command is the point)
-            self.argv,
-            start_new_session=True,
-            preexec_fn=_take_controlling_terminal,
-            **streams,
-        )
+        argv = list(self.argv)
+        ignored = ignored_job_signals()
+        if ignored and ENV:
+            names = ",".join(sig.name.removeprefix("SIG") for sig in ignored)
+            argv = [ENV, f"--default-signal={names}", *argv]
+        # The child inherits this thread's signal mask: none of the terminal signals blocked.
+        mask = signal.pthread_sigmask(signal.SIG_UNBLOCK, JOB_SIGNALS)
+        try:
+            if SETSID:
+                return subprocess.Popen([SETSID, "--ctty", *argv], **streams)  # noqa: S603
+            return subprocess.Popen(  # noqa: S603 (running the user's command is the point)
+                argv,
+                start_new_session=True,
+                preexec_fn=_take_controlling_terminal,
+                **streams,
+            )
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
     def _watch_exit(self, loop: asyncio.AbstractEventLoop) -> None:
         """Learn of the exit from a pidfd on the event loop: no thread, no polling, no delay."""
