@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from ..core.routing import Route, route
 from .handlers import ShellSocketHandler, ShellStatusHandler
+from .pty_command import stop_passing_on_ignored_signals
 from .service import KERNEL_ACTIONS, ShellService
 from .settings import ShellSettings
 
@@ -29,6 +30,8 @@ def setup(app: ColabExt) -> list[Route]:
             listener=service.on_kernel_action,  # type: ignore[arg-type] # called with keywords
         )
     app.on_stop(service.stop)
+    # A server started with `jupyter lab &` from a script ignores SIGINT: commands must not.
+    stop_passing_on_ignored_signals()
     return [
         route("shell/status", ShellStatusHandler, service=service),
         route("shell/kernels/{kernel_id}/socket", ShellSocketHandler, service=service),

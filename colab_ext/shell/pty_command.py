@@ -17,6 +17,7 @@ import signal
 import struct
 import subprocess
 import termios
+import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -49,6 +50,26 @@ JOB_SIGNALS = (
     signal.SIGHUP,
     signal.SIGTERM,
 )
+
+
+def _ignore(_signum: int, _frame: object) -> None:
+    """Drops the signal, as SIG_IGN does, but is not inherited: exec puts a caught signal back to
+    its default, while an ignored one stays ignored in every command."""
+
+
+def stop_passing_on_ignored_signals() -> None:
+    """Turn this process's SIG_IGN of the terminal signals into a handler that drops them.
+
+    The server behaves the same (it still ignores them), but the commands it starts begin with
+    them at their default from their first instruction. Putting them back later (``env
+    --default-signal`` in :meth:`PtyCommand._spawn`) leaves a moment, before that exec, in which
+    a stop pressed right after the start is lost. Only the main thread may set handlers.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for sig in ignored_job_signals():
+        if signal.getsignal(sig) == signal.SIG_IGN:
+            signal.signal(sig, _ignore)
 
 
 def ignored_job_signals() -> list[signal.Signals]:
@@ -174,6 +195,8 @@ class PtyCommand:
             "env": self.env,
         }
         argv = list(self.argv)
+        # Normally none: stop_passing_on_ignored_signals() ran at start. A C library may still
+        # have set SIG_IGN since.
         ignored = ignored_job_signals()
         if ignored and ENV:
             names = ",".join(sig.name.removeprefix("SIG") for sig in ignored)

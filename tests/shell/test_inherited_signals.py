@@ -38,3 +38,15 @@ async def test_a_server_that_ignores_sigint_still_interrupts_commands(
         result = await shell.until(command_id, "exit", timeout=10)
     assert "caught" in result.text()
     assert result.exit["code"] == 5
+
+
+async def test_a_stop_right_after_the_start_is_not_lost_when_the_server_ignores_sigint(
+    server_ignores_sigint: None, jp_fetch: Any, jp_ws_fetch: Any
+) -> None:
+    # The command must not spend even its first instructions with SIGINT ignored.
+    async with notebook_shell(jp_fetch, jp_ws_fetch, "nb.ipynb") as shell:
+        for _ in range(10):
+            command_id = shell.start("sleep 100")
+            shell.send(type="interrupt", id=command_id)
+            result = await shell.until(command_id, "exit", timeout=10)
+            assert result.exit["signal"] == 2
