@@ -23,13 +23,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from pathlib import Path
 from typing import Any
@@ -147,37 +146,12 @@ def browser(runs: int, latency_runs: int, deadline: float) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
     from shell_browser import Notebook
     from startup import free_port as free_lab_port
+    from startup import start_lab
 
     port = free_lab_port()
     with tempfile.TemporaryDirectory() as root:
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "jupyter",
-                "lab",
-                "--no-browser",
-                f"--port={port}",
-                "--ServerApp.port_retries=0",
-                "--IdentityProvider.token=",
-                "--ServerApp.password=",
-                "--ServerApp.allow_root=True",
-                f"--ServerApp.root_dir={root}",
-                "--LabApp.expose_app_in_browser=True",
-                "--LabApp.news_url=None",
-                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        server = start_lab(Path(root), port, {**os.environ})
         try:
-            started = time.monotonic()
-            while time.monotonic() - started < 90:
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.5)
             with sync_playwright() as playwright:
                 notebook = Notebook(playwright, f"http://127.0.0.1:{port}/lab")
                 results = browser_runs(notebook, runs, latency_runs, deadline)
