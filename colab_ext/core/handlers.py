@@ -17,7 +17,26 @@ from .permissions import Permissions, implements, missing_permission, needs
 FLAG_VALUES = {"1": True, "true": True, "0": False, "false": False}
 
 
-class ColabHandler(ExtensionHandlerMixin, APIHandler):
+class JsonErrors:
+    """Errors as ``{"message", "reason"}`` JSON and user-facing refusals logged in one line: the
+    HTTP routes and the WebSockets share it. Goes before tornado's handler in the bases."""
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        """Turn any failure into ``{"message", "reason"}`` JSON, never a traceback."""
+        write_json_error(self, status_code, kwargs.get("exc_info"))
+
+    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
+        """User-facing errors are not server faults: log them in one line, no traceback."""
+        handler: Any = self
+        if isinstance(value, ColabError):
+            handler.log.info(
+                "colab-ext %s %s: %s", handler.request.method, handler.request.path, value
+            )
+            return
+        super().log_exception(typ, value, tb)  # type: ignore[misc]
+
+
+class ColabHandler(ExtensionHandlerMixin, JsonErrors, APIHandler):
     """Authenticated JSON handler. Subclasses set ``auth_resource``, decorate every method
     with ``@web.authenticated`` and ``@authorized``, and declare in ``jupyter_permissions`` what
     each method needs of Jupyter's own permissions (see :mod:`.permissions`); a request without
@@ -69,17 +88,6 @@ class ColabHandler(ExtensionHandlerMixin, APIHandler):
         """Send ``payload`` as JSON."""
         self.set_status(status)
         self.finish(json.dumps(payload, default=str))
-
-    def write_error(self, status_code: int, **kwargs: Any) -> None:
-        """Turn any failure into ``{"message", "reason"}`` JSON, never a traceback."""
-        write_json_error(self, status_code, kwargs.get("exc_info"))
-
-    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
-        """User-facing errors are not server faults: log them in one line, no traceback."""
-        if isinstance(value, ColabError):
-            self.log.info("colab-ext %s %s: %s", self.request.method, self.request.path, value)
-            return
-        super().log_exception(typ, value, tb)
 
 
 def write_json_error(handler: Any, status_code: int, exc_info: Any = None) -> None:

@@ -18,7 +18,7 @@ from jupyter_server.extension.handler import ExtensionHandlerMixin
 from tornado.websocket import WebSocketHandler
 
 from .errors import ColabError
-from .handlers import write_json_error
+from .handlers import JsonErrors
 from .permissions import Permissions, missing_permission, needs
 
 #: What tornado's own handshake refusals mean, for the person reading them, by status.
@@ -33,7 +33,9 @@ _HANDSHAKE_HINTS = {
 }
 
 
-class ColabSocketHandler(ExtensionHandlerMixin, WebSocketMixin, WebSocketHandler, JupyterHandler):
+class ColabSocketHandler(
+    ExtensionHandlerMixin, JsonErrors, WebSocketMixin, WebSocketHandler, JupyterHandler
+):
     """Authenticated WebSocket route. Subclasses set ``auth_resource``, ``auth_action`` (what the
     user must be allowed to do on it) and ``jupyter_permissions`` (``get``: what Jupyter's own
     permissions it needs), decorate ``get`` with ``@ws_authenticated`` and call
@@ -65,17 +67,6 @@ class ColabSocketHandler(ExtensionHandlerMixin, WebSocketMixin, WebSocketHandler
                 f"'{self.auth_resource}', which your account does not have.",
                 status=403,
             )
-
-    def write_error(self, status_code: int, **kwargs: Any) -> None:
-        """A refused handshake as ``{"message", "reason"}`` JSON, never an HTML page."""
-        write_json_error(self, status_code, kwargs.get("exc_info"))
-
-    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
-        """User-facing refusals are not server faults: one line, no traceback."""
-        if isinstance(value, ColabError):
-            self.log.info("colab-ext %s %s: %s", self.request.method, self.request.path, value)
-            return
-        super().log_exception(typ, value, tb)
 
     def finish(self, chunk: Any = None) -> Any:
         """Tornado refuses a bad handshake itself (no ``Upgrade`` header, a foreign origin, an
