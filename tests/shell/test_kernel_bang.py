@@ -133,8 +133,10 @@ SIDE_BY_SIDE = [
 
 
 async def test_ipython_meanings_match_ipythons_own(
-    jp_fetch: Any, jp_serverapp: Any, jp_root_dir: Path
+    jp_fetch: Any, jp_serverapp: Any, jp_root_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Both run `$SHELL -c`; pinned, so that the comparison does not depend on the machine's.
+    monkeypatch.setenv("SHELL", "/bin/bash")
     async with ipython_kernel(jp_fetch, jp_serverapp, jp_root_dir) as kernel:
         assert "colab-ext's" in await kernel.ok("%colab_ext_shell")
         ours = [await kernel.ok(cell) for cell in SIDE_BY_SIDE]
@@ -151,6 +153,22 @@ async def test_ipython_meanings_match_ipythons_own(
     assert ours[7] == "in f 7\nin f 8\n"
     assert ours[8].endswith("/tmp\n") and ours[9] == "/tmp\nbash says 3\n"
     assert ours[12] == "'from bash\\n'\n"  # %%bash --out: IPython's own magic
+
+
+async def test_without_shell_set_commands_run_in_bash_as_in_colab(
+    jp_fetch: Any, jp_serverapp: Any, jp_root_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A server started by a service manager or in a container often has no $SHELL; IPython's
+    # own `!` then runs sh (dash on Debian), where Colab notebooks' bash fails.
+    monkeypatch.delenv("SHELL", raising=False)
+    async with ipython_kernel(jp_fetch, jp_serverapp, jp_root_dir) as kernel:
+        out = await kernel.ok("!echo {a,b} ${BASH_VERSION:+bash}")
+        assert out == "a b bash\n"
+        assert "IPython's own" in await kernel.ok("%colab_ext_shell off")
+        theirs = await kernel.ok("!echo {a,b} ${BASH_VERSION:+bash}")
+        await kernel.ok("%colab_ext_shell on")
+    if os.path.realpath("/bin/sh").endswith("dash"):
+        assert theirs.strip() == "{a,b}"
 
 
 async def test_stdin_is_asked_through_the_kernel(

@@ -37,8 +37,10 @@ _state: dict[str, Any] = {"on": False, "script_magics": {}}
 
 
 def _shell_argv(cmd: str) -> list[str]:
-    # IPython's choice: $SHELL, else sh.
-    name = os.environ.get("SHELL", "sh")
+    # IPython's choice is $SHELL, else sh. Without $SHELL (a service, a container) sh is often
+    # dash, where Colab notebooks' bash (`read -s`, `source`, `{a,b}`) fails: Colab runs `!` in
+    # bash, and so do we then, as the server's shell route does.
+    name = os.environ.get("SHELL") or ("bash" if shutil.which("bash") else "sh")
     return [shutil.which(name) or name, "-c", cmd]
 
 
