@@ -1,10 +1,10 @@
 """The shell in the browser, in headless Chromium, colab-ext against IPython's own `!` in ipykernel
 in the same run:
 
-- latency: `%%shell true` vs IPython's `!true`, from the run command to the cell's prompt showing
+- latency: `!true` vs IPython's `!true`, from the run command to the cell's prompt showing
   its execution count (as the user sees "done"), alternating;
-- flood: `seq 1 2000000` (14.9 MB) rendered in a notebook, through colab-ext (`%%shell`, capped at
-  the server's default with a note) vs IPython's `!seq 1 2000000`: time to done, the longest frame
+- flood: `seq 1 2000000` (14.9 MB) rendered in a notebook, through colab-ext (`!` in the kernel's
+  extension: the head, a note and the last lines) vs IPython's `!seq 1 2000000`: time to done, the longest frame
   while it ran (how responsive the page stayed), and what reached the cell. IPython's run takes
   minutes (its output re-renders on every message): a run not done by `--deadline` seconds is
   stopped (the browser is thrown away) and reported as "not done after N s", a lower bound.
@@ -29,12 +29,12 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from startup import CHROMIUM, CHROMIUM_ARGS, free_port, start_lab
 
 CELLS = {
-    "colab-ext": "%%shell\nseq 1 2000000",
+    "colab-ext": "%colab_ext_shell on\n!seq 1 2000000",
     # IPython's own `!`: colab-ext's kernel-side `!` (on by default) switched off in that kernel.
     "ipython": "%colab_ext_shell off\n!seq 1 2000000",
 }
 
-TRUE_CELLS = {"colab-ext": "%%shell\ntrue", "ipython": "%colab_ext_shell off\n!true"}
+TRUE_CELLS = {"colab-ext": "%colab_ext_shell on\n!true", "ipython": "%colab_ext_shell off\n!true"}
 
 # Runs the active notebook's first cell with `source` as a user does (the run command) and
 # resolves with the time to done as the user sees it: from the command to the moment the cell's
@@ -79,7 +79,7 @@ async (source) => {
   running = false;
   const outputs = cell.model.outputs.toJSON();
   const text = outputs.map(o => o.text ?? (o.evalue ?? '')).join('');
-  return { done: elapsed, longest, chars: text.length, note: /Output limit/.test(text),
+  return { done: elapsed, longest, chars: text.length, note: /Output limit|lines follow/.test(text),
            dataRate: /data rate exceeded/i.test(text) };
 }
 """

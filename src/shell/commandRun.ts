@@ -103,6 +103,7 @@ export async function runCommand(run: ICommandRun): Promise<CommandOutcome> {
     send: data => connection.stdin(commandId, data),
     interrupt: () => connection.interrupt(commandId),
     label: trans.__('stdin'),
+    passwordTitle: trans.__('Typing is hidden: the command turned echo off'),
     placeholder: trans.__(
       'Input for the command; Enter sends a line, Ctrl-D ends input'
     )

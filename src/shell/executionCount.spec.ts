@@ -1,7 +1,7 @@
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
 import { Signal } from '@lumino/signaling';
 
-import { ExecutionCounts, ICountedKernel } from './executionCount';
+import { asComments, ExecutionCounts, ICountedKernel } from './executionCount';
 
 /** A kernel connection's signals, driven by the test as the kernel would emit them. */
 class SignalsOfAKernel implements ICountedKernel {
@@ -63,5 +63,21 @@ describe('ExecutionCounts', () => {
     counts.record(second, null);
     expect(counts.latest(first)).toBe(2);
     expect(counts.latest(second)).toBeUndefined();
+  });
+});
+
+describe('asComments', () => {
+  it('turns every line into a comment of the kernel language', () => {
+    expect(asComments('%%shell\nls -la\n\necho hi\n', 'python')).toBe(
+      '# %%shell\n# ls -la\n#\n# echo hi'
+    );
+    expect(asComments('!ls', 'R')).toBe('# !ls');
+    expect(asComments('!ls', 'javascript')).toBe('// !ls');
+    expect(asComments('!ls', 'sql')).toBe('-- !ls');
+  });
+
+  it('knows when it does not know a language', () => {
+    expect(asComments('!ls', 'brainfuck')).toBeNull();
+    expect(asComments('!ls', '')).toBeNull();
   });
 });

@@ -1,9 +1,11 @@
 /**
- * The execution count a kernel gave last, learned from the `execute_input` messages it
- * broadcasts on IOPub for every execution (from any client). A cell with only shell commands
- * never runs in the kernel, yet tools (and people) read a cell with a count as run: it shows this
- * count, known without asking the kernel, which would cost a round trip (30-60 ms in JupyterLab,
- * measured) on every `!true`.
+ * Execution counts of cells whose commands run on the server.
+ *
+ * A cell that ran gets a count of its own, as any cell does: the kernel is sent the cell as
+ * comments in its language (stored in its history, nothing run), and its count is the cell's.
+ * For a language whose comments are not known here, the cell shows
+ * the kernel's latest count instead, learned from the `execute_input` messages it
+ * broadcasts on IOPub for every execution (from any client).
  */
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
 import type { ISignal } from '@lumino/signaling';
@@ -23,6 +25,45 @@ const FORGET_ON: ReadonlySet<Kernel.Status> = new Set<Kernel.Status>([
   'dead',
   'unknown'
 ]);
+
+/** Line comments by kernel language (`language_info.name`, lower case). */
+const LINE_COMMENTS: Record<string, string> = {
+  python: '#',
+  r: '#',
+  julia: '#',
+  ruby: '#',
+  perl: '#',
+  bash: '#',
+  sh: '#',
+  powershell: '#',
+  octave: '%',
+  matlab: '%',
+  javascript: '//',
+  typescript: '//',
+  'c++': '//',
+  c: '//',
+  java: '//',
+  scala: '//',
+  kotlin: '//',
+  go: '//',
+  rust: '//',
+  'c#': '//',
+  csharp: '//',
+  sql: '--',
+  haskell: '--',
+  lua: '--'
+};
+
+/** `source` as line comments of `language` (so that the kernel counts it, and runs nothing),
+ * or null for a language whose comments are not known. */
+export function asComments(source: string, language: string): string | null {
+  const marker = LINE_COMMENTS[language.toLowerCase()];
+  if (!marker) {
+    return null;
+  }
+  const lines = source.replace(/\n$/, '').split('\n');
+  return lines.map(line => `${marker} ${line}`.trimEnd()).join('\n');
+}
 
 export class ExecutionCounts {
   /** Start following `kernel` (again is harmless). */

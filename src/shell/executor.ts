@@ -1,7 +1,9 @@
 /**
  * The notebook cell executor: cells with `!` lines or `%%shell` run their shell parts on the
  * server and the rest in the kernel, in order; every other cell runs exactly as JupyterLab's
- * own executor runs it.
+ * own executor runs it. In IPython kernels with colab-ext's kernel-side extension, the kernel
+ * runs all of it (`!` lines always, `%%shell`/`%%bash` cells when the kernel says it is on),
+ * unless the user's setting routes IPython's `!` lines here.
  */
 import { ISessionContext } from '@jupyterlab/apputils';
 import { CodeCell, ICodeCellModel } from '@jupyterlab/cells';
@@ -18,8 +20,9 @@ import { requestAPI } from '../request';
 import { CellQueue } from './cellQueue';
 import { runCommand, splitLongStreams } from './commandRun';
 import { ShellConnection } from './connection';
-import { ExecutionCounts } from './executionCount';
-import { planCell, Segment } from './parse';
+import { asComments, ExecutionCounts } from './executionCount';
+import { kernelRunsShell } from './kernelShell';
+import { isScriptCell, planCell, Segment } from './parse';
 import { IShellStatus } from './protocol';
 
 export interface IShellExecutorOptions {
@@ -77,9 +80,15 @@ export class ShellCellExecutor implements INotebookCellExecutor {
     }
     const info = await kernel.info;
     const ipython = info.implementation === 'ipython';
-    const plan = planCell(source, {
-      bangLines: !ipython || this.options.routeIPythonBang()
-    });
+    const routeBangs = !ipython || this.options.routeIPythonBang();
+    // colab-ext's kernel-side extension runs `%%shell`/`%%bash` cells where `!` lines run: in
+    // the kernel's folder and environment, with a real execution count.
+    const inKernel =
+      ipython &&
+      !routeBangs &&
+      isScriptCell(source) &&
+      (await kernelRunsShell(kernel));
+    const plan = inKernel ? null : planCell(source, { bangLines: routeBangs });
     if (!plan && ipython) {
       // The kernel runs its `!` lines (colab-ext's kernel-side extension): a flood of their
       // output goes on in new stream outputs, as the server's shell does, so the page stays live.
@@ -117,9 +126,9 @@ export class ShellCellExecutor implements INotebookCellExecutor {
     );
     model.executionState = 'running';
     model.trusted = true;
-    // A shell-only cell shows the kernel's latest count without waiting for the kernel.
+    // A shell-only cell gets a count of its own, asked beside its commands.
     const shellOnly = !plan.some(segment => segment.kind === 'code');
-    const shownCount = shellOnly ? this._latestCount(kernel) : null;
+    const shownCount = shellOnly ? this._ownCount(kernel, cell) : null;
     const success = await this._runSegments(cell, plan, kernel, sessionContext);
     if (success === null) {
       return false; // the cell went away
@@ -178,8 +187,36 @@ export class ShellCellExecutor implements INotebookCellExecutor {
     return true;
   }
 
+  /** A new execution count for a cell that runs only on the server: the kernel counts the cell
+   * sent as comments (see executionCount.ts); else the kernel's latest count. */
+  private async _ownCount(
+    kernel: Kernel.IKernelConnection,
+    cell: CodeCell
+  ): Promise<number | null> {
+    const info = await kernel.info;
+    const comments = asComments(
+      cell.model.sharedModel.getSource(),
+      info.language_info.name
+    );
+    if (comments === null) {
+      return this._latestCount(kernel);
+    }
+    try {
+      const reply = await kernel.requestExecute({
+        code: comments,
+        store_history: true,
+        allow_stdin: false,
+        stop_on_error: false
+      }).done;
+      this._executionCounts.record(kernel, reply.content.execution_count);
+      return reply.content.execution_count ?? null;
+    } catch {
+      return null;
+    }
+  }
+
   /** The kernel's latest execution count: known from IOPub, or (the kernel just started)
-   * asked, beside the cell's commands. */
+   * asked. */
   private _latestCount(
     kernel: Kernel.IKernelConnection
   ): Promise<number | null> {

@@ -21,6 +21,11 @@ export interface IPlanOptions {
 
 const SHELL_MAGIC = /^%%(shell|bash)\b[^\n]*(\n|$)/;
 
+/** Whether the cell is one `%%shell` or `%%bash` script. */
+export function isScriptCell(source: string): boolean {
+  return SHELL_MAGIC.test(source);
+}
+
 /**
  * The segments of a cell, or `null` when it has nothing for the shell (the kernel runs it as is).
  *

@@ -2,6 +2,7 @@
  * The input box shown under a running command's output: what is typed goes to the command's
  * terminal. It hides typing while the program has echo off (password prompts).
  */
+import { lockIcon } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 
 export interface IStdinBoxOptions {
@@ -11,6 +12,8 @@ export interface IStdinBoxOptions {
   interrupt(): void;
   placeholder: string;
   label: string;
+  /** The lock icon's tooltip while typing is hidden. */
+  passwordTitle: string;
 }
 
 export class StdinBox extends Widget {
@@ -27,6 +30,13 @@ export class StdinBox extends Widget {
     this._input.autocomplete = 'off';
     this._input.setAttribute('aria-label', options.placeholder);
     label.appendChild(this._input);
+    // Shown while typing is hidden (CSS): JupyterLab's lock icon, in the theme's colours.
+    const lock = lockIcon.element({
+      className: 'jp-colab-ShellStdin-lock',
+      tag: 'span',
+      title: options.passwordTitle
+    });
+    label.appendChild(lock);
     this.node.appendChild(label);
     this._input.addEventListener('keydown', this._onKey);
   }

@@ -79,4 +79,48 @@ test.describe('Shell commands in a Python notebook (default settings)', () => {
     await page.locator('.jp-NotebookPanel').screenshot({ path: done });
     await testInfo.attach('shell-python-done', { path: done });
   });
+
+  test('%%bash and %%shell cells run in the kernel, where %cd moved it, with their count', async ({
+    page
+  }, testInfo) => {
+    await page.notebook.createNew('shell-python-cells.ipynb', {
+      kernel: 'python3'
+    });
+    await page.notebook.setCell(
+      0,
+      'code',
+      "import os\nos.makedirs('moved_here', exist_ok=True)\n%cd moved_here"
+    );
+    await page.notebook.runCell(0, { inplace: true });
+    await page.notebook.addCell('code', '%%bash\npwd\necho "sum $((40 + 2))"');
+    await page.notebook.runCell(1, { inplace: true });
+    await page.notebook.addCell('code', '%%shell\nbasename "$PWD"');
+    await page.notebook.runCell(2, { inplace: true });
+
+    const cells = page.locator('.jp-Cell');
+    await expect(cells.nth(1).locator('.jp-OutputArea')).toContainText(
+      /moved_here\s+sum 42/
+    );
+    await expect(cells.nth(2).locator('.jp-OutputArea')).toContainText(
+      'moved_here'
+    );
+    // Each ran as a cell of its own: counts 1, 2, 3.
+    await expect(cells.nth(1).locator('.jp-InputPrompt')).toContainText('[2]');
+    await expect(cells.nth(2).locator('.jp-InputPrompt')).toContainText('[3]');
+
+    // With the kernel's extension off, `%%shell` (not an IPython magic) still runs: on the
+    // server's shell route, in the notebook's folder.
+    await page.notebook.addCell('code', '%colab_ext_shell off');
+    await page.notebook.runCell(3, { inplace: true });
+    await page.notebook.addCell('code', '%%shell\nbasename "$PWD"');
+    await page.notebook.runCell(4, { inplace: true });
+    const routed = cells.nth(4).locator('.jp-OutputArea');
+    await expect(routed).not.toContainText('moved_here');
+    await expect(routed).toContainText(/\S/);
+    // It ran on the server, and still gets a count of its own (the kernel counts it).
+    await expect(cells.nth(4).locator('.jp-InputPrompt')).toContainText('[5]');
+    const shot = testInfo.outputPath('shell-python-cells.png');
+    await page.locator('.jp-NotebookPanel').screenshot({ path: shot });
+    await testInfo.attach('shell-python-cells', { path: shot });
+  });
 });

@@ -76,12 +76,13 @@ test.describe('Shell commands in an R notebook', () => {
     );
     await expect(stderr).toContainText('oops');
     await expect(stderr).toContainText('exited with code 1');
-    // A shell-only cell never runs in the kernel: it shows the kernel's latest count (cell 1's).
+    // A shell-only cell runs on the server, yet gets a count of its own, as any run cell.
     const prompt = (index: number) =>
       page.locator('.jp-Cell').nth(index).locator('.jp-InputPrompt');
     const firstCount = (await prompt(0).innerText()).trim();
     expect(firstCount).toMatch(/^\[\d+\]:$/);
-    await expect(prompt(1)).toHaveText(firstCount);
+    const next = Number(/\d+/.exec(firstCount)![0]) + 1;
+    await expect(prompt(1)).toHaveText(`[${next}]:`);
 
     // The stop button interrupts a long command; nothing is left running.
     await page.notebook.addCell('code', `!${SLEEP}`);
@@ -143,32 +144,45 @@ test.describe('Shell commands in an R notebook', () => {
 test.describe('Shell commands in an IPython notebook', () => {
   test.use({ autoGoto: true, kernels: null });
 
-  test('%%shell runs through colab-ext, IPython keeps its own !, closing the notebook ends commands', async ({
+  test('with the kernel-side `!` off, %%shell runs on the server, IPython keeps its own !, closing the notebook ends commands', async ({
     page
-  }) => {
+  }, testInfo) => {
     await page.notebook.createNew('shell-py.ipynb', { kernel: 'python3' });
-    await page.notebook.setCell(
-      0,
+    // Off, the kernel has no %%shell: the server's shell route runs those cells.
+    await page.notebook.setCell(0, 'code', '%colab_ext_shell off');
+    await page.notebook.runCell(0, { inplace: true });
+    await page.notebook.addCell(
       'code',
-      '%%shell\nread -p "ok? " answer; echo "got $answer"'
+      '%%shell\nread -p "ok? " answer; echo "got $answer"\n' +
+        'read -s -p "token? " secret; echo; echo "${#secret} characters"'
     );
-    await page.notebook.runCell(0, { inplace: true, wait: false });
-    const first = page.locator('.jp-Cell').nth(0).locator('.jp-OutputArea');
+    await page.notebook.runCell(1, { inplace: true, wait: false });
+    const first = page.locator('.jp-Cell').nth(1).locator('.jp-OutputArea');
     const stdin = first.locator('.jp-colab-ShellStdin-input');
     await stdin.fill('yes');
     await stdin.press('Enter');
     await expect(first).toContainText('got yes');
+    // Echo off: typing hidden, and JupyterLab's lock icon says so.
+    await expect(stdin).toHaveAttribute('type', 'password');
+    await expect(first.locator('.jp-colab-ShellStdin-lock svg')).toBeVisible();
+    const hidden = testInfo.outputPath('shell-route-password.png');
+    await page.locator('.jp-Cell').nth(1).screenshot({ path: hidden });
+    await testInfo.attach('shell-route-password', { path: hidden });
+    await stdin.fill('s3cret');
+    await stdin.press('Enter');
+    await expect(first).toContainText('6 characters');
+    await expect(first).not.toContainText('s3cret');
 
-    // IPython's own `!` (with interpolation) is untouched by default.
+    // IPython's own `!` (with interpolation), as the user asked.
     await page.notebook.addCell('code', 'n = 2\n!echo {n + 1}');
-    await page.notebook.runCell(1, { inplace: true });
-    const second = page.locator('.jp-Cell').nth(1).locator('.jp-OutputArea');
+    await page.notebook.runCell(2, { inplace: true });
+    const second = page.locator('.jp-Cell').nth(2).locator('.jp-OutputArea');
     await expect(second).toContainText('3');
     await expect(second.locator('.jp-colab-ShellStdin')).toHaveCount(0);
 
     const sleeper = 'sleep 100.53';
     await page.notebook.addCell('code', `%%shell\n${sleeper}`);
-    await page.notebook.runCell(2, { inplace: true, wait: false });
+    await page.notebook.runCell(3, { inplace: true, wait: false });
     await expect.poll(() => processesMatching(sleeper).length).toBe(1);
     // Close without shutting the kernel down: the command still ends with its notebook.
     await page.notebook.close(true);

@@ -178,6 +178,12 @@ def _uninstall(shell: Any) -> None:
     _state["on"] = False
 
 
+def is_on() -> bool:
+    """Whether ``!`` and the script cells run through this extension (JupyterLab asks, to send
+    ``%%shell`` cells here rather than to the server's shell route)."""
+    return bool(_state["on"])
+
+
 def _switch_magic(shell: Any) -> Any:
     def colab_ext_shell(line: str) -> None:
         """``%colab_ext_shell off``: IPython's own ``!`` again; ``on``: colab-ext's; no word:
