@@ -4,7 +4,8 @@ Messages from the browser (JSON objects):
 ``{"type": "run", "id", "command", "cwd"?}``, ``{"type": "stdin", "id", "data"}``,
 ``{"type": "interrupt", "id"}``, ``{"type": "terminate", "id"}``.
 Messages to the browser: ``started``, ``output`` (``stream`` is ``stdout`` or ``stderr``),
-``echo`` (the terminal's echo flag changed), ``limit`` (the output cap was reached), ``exit``
+``echo`` (the terminal's echo flag changed), ``reading`` (the command began or stopped waiting
+for input on its terminal), ``limit`` (the output cap was reached), ``exit``
 (``code``, ``signal``, ``interrupted``, ``dropped`` bytes) and ``error`` (a refused request).
 """
 
@@ -26,8 +27,9 @@ if TYPE_CHECKING:
 
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
-#: How often the echo flag of running commands is checked (a password prompt turns it off).
-ECHO_POLL_S = 0.1
+#: How often running commands' terminals are checked: the echo flag (a password prompt turns it
+#: off) and, while a command is quiet, whether it waits for input.
+TERMINAL_POLL_S = 0.1
 
 
 @dataclass
@@ -39,6 +41,9 @@ class _Running:
     sent: int = 0
     dropped: int = 0
     echo: bool = True
+    reading: bool = False
+    #: Output arrived since the last check: a command that writes is not waiting.
+    wrote: bool = False
     task: asyncio.Task[None] | None = field(default=None, repr=False)
 
 
@@ -49,7 +54,7 @@ class ShellChannel:
         self.service, self.kernel_id, self._send = service, kernel_id, send
         self.running: dict[str, _Running] = {}
         self.closed = False
-        self._echo_watch: asyncio.Task[None] | None = None
+        self._terminal_watch: asyncio.Task[None] | None = None
 
     async def send(self, message: dict[str, Any]) -> None:
         """Send, unless the browser is gone (then the commands are being ended anyway)."""
@@ -105,8 +110,8 @@ class ShellChannel:
         self.running[command_id] = running
         await self.send({"type": "started", "id": command_id, "pid": command.pid})
         running.task = asyncio.get_running_loop().create_task(self._finish(command_id, running))
-        if self._echo_watch is None or self._echo_watch.done():
-            self._echo_watch = asyncio.get_running_loop().create_task(self._watch_echo())
+        if self._terminal_watch is None or self._terminal_watch.done():
+            self._terminal_watch = asyncio.get_running_loop().create_task(self._watch_terminals())
 
     def _sink(self, command_id: str) -> Callable[[str, str], Awaitable[None]]:
         async def sink(stream: str, text: str) -> None:
@@ -135,6 +140,7 @@ class ShellChannel:
                 running.dropped += size
             return
         running.sent += size
+        running.wrote = True
         await self.send({"type": "output", "id": command_id, "stream": stream, "text": text})
 
     async def _finish(self, command_id: str, running: _Running) -> None:
@@ -153,15 +159,24 @@ class ShellChannel:
             }
         )
 
-    async def _watch_echo(self) -> None:
-        """Tell the browser when a program turns echo off (to hide typing) or on again."""
+    async def _watch_terminals(self) -> None:
+        """Tell the browser when a program turns echo off (to hide typing) or on again, and when
+        it starts or stops waiting for input (its prompt then belongs to the input box)."""
         while self.running and not self.closed:
             for command_id, running in list(self.running.items()):
                 echo = running.command.echo()
                 if echo != running.echo:
                     running.echo = echo
                     await self.send({"type": "echo", "id": command_id, "echo": echo})
-            await asyncio.sleep(ECHO_POLL_S)
+                # Off the event loop: it may read /proc for every process of the group.
+                reading = not running.wrote and await asyncio.get_running_loop().run_in_executor(
+                    None, running.command.waiting_for_input
+                )
+                running.wrote = False
+                if reading != running.reading:
+                    running.reading = reading
+                    await self.send({"type": "reading", "id": command_id, "reading": reading})
+            await asyncio.sleep(TERMINAL_POLL_S)
 
     def interrupt_all(self) -> None:
         """SIGINT to every command (the kernel was interrupted: the stop button)."""
@@ -181,7 +196,7 @@ class ShellChannel:
         """The browser went away: nothing it started may keep running."""
         self.closed = True
         await self.terminate_all()
-        if self._echo_watch is not None:
-            self._echo_watch.cancel()
+        if self._terminal_watch is not None:
+            self._terminal_watch.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._echo_watch
+                await self._terminal_watch

@@ -24,6 +24,7 @@ from typing import Any
 
 import psutil
 
+from ..kernel_site.colab_ext_shell.terminal_wait import group_reads_terminal
 from .marker import (
     MARKER_VARIABLE,
     kill_marked,
@@ -140,6 +141,7 @@ class PtyCommand:
         self._handle: psutil.Process | None = None
         self.interrupted = False
         self._terminal = -1
+        self._terminal_name = ""
         self._pumps: list[asyncio.Task[None]] = []
         self._exited: asyncio.Future[None] | None = None
 
@@ -155,6 +157,7 @@ class PtyCommand:
         try:
             for fd in (terminal_child, errors_child):
                 _configure_terminal(fd, self.columns, self.rows)
+            self._terminal_name = os.ttyname(terminal_child)
             self.process = self._spawn(terminal_child, errors_child)
         except BaseException:
             for fd in (terminal, errors):
@@ -314,6 +317,17 @@ class PtyCommand:
             return bool(termios.tcgetattr(self._terminal)[3] & termios.ECHO)
         except (termios.error, OSError):
             return True
+
+    def waiting_for_input(self) -> bool:
+        """Whether the command (a process of the terminal's foreground group) is blocked reading
+        its terminal: it waits for the user."""
+        if not self._terminal_name or self.returncode is not None:
+            return False
+        try:
+            group = os.tcgetpgrp(self._terminal)
+        except OSError:
+            return False
+        return group_reads_terminal(group, self._terminal_name)
 
     def interrupt(self) -> None:
         """SIGINT to the command's process group, as Ctrl-C in a terminal."""

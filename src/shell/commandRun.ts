@@ -67,6 +67,37 @@ export function splitLongStreams(outputs: IOutputAreaModel): () => void {
   };
 }
 
+/** The command waits for input: the unfinished last line of its stderr is its prompt (bash's
+ * `read -p` writes there), not an error. Moved to stdout, where the typed answer's echo follows
+ * it, so "name? Ada" reads as one line right above the input box. */
+function promotePrompt(cell: CodeCell): void {
+  const outputs = cell.model.outputs;
+  const index = outputs.length - 1;
+  if (cell.isDisposed || index < 0) {
+    return;
+  }
+  const last = outputs.get(index).toJSON();
+  if (last.output_type !== 'stream' || last.name !== 'stderr') {
+    return;
+  }
+  const raw = (last as nbformat.IStream).text;
+  const text = Array.isArray(raw) ? raw.join('') : raw;
+  const cut = text.lastIndexOf('\n') + 1;
+  const prompt = text.slice(cut);
+  if (!prompt) {
+    return;
+  }
+  // The caller has taken the input box out of the output area: it keeps its widgets by index.
+  if (cut > 0) {
+    outputs.set(index, { ...last, text: text.slice(0, cut) });
+  } else {
+    outputs.remove(index);
+  }
+  // A new stdout output (the model joins only outputs added one after the other), which the
+  // typed answer's echo then joins.
+  outputs.add({ output_type: 'stream', name: 'stdout', text: prompt });
+}
+
 /** A short note under the output, on stderr so it reads as a message from the system. */
 function note(cell: CodeCell, text: string): void {
   writeChunks(cell, [{ stream: 'stderr', text }]);
@@ -117,6 +148,18 @@ export async function runCommand(run: ICommandRun): Promise<CommandOutcome> {
       echo: echo => {
         box.hidden = !echo;
       },
+      reading: reading => {
+        if (!reading || cell.isDisposed || box.isDisposed) {
+          return;
+        }
+        clearTimeout(showBox);
+        const layout = cell.outputArea.layout;
+        layout.removeWidget(box);
+        batcher.flush();
+        promotePrompt(cell);
+        layout.addWidget(box);
+        box.focusInput();
+      },
       limit: limit => {
         // Through the batcher, so the note follows the output before it.
         batcher.push(
@@ -130,7 +173,7 @@ export async function runCommand(run: ICommandRun): Promise<CommandOutcome> {
     });
     commandId = handle.id;
     showBox = setTimeout(() => {
-      if (!cell.isDisposed && !box.isDisposed) {
+      if (!cell.isDisposed && !box.isDisposed && !box.isAttached) {
         cell.outputArea.layout.addWidget(box);
       }
     }, STDIN_BOX_DELAY_MS);

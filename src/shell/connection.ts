@@ -12,6 +12,8 @@ import { ClientMessage, IExitStatus, ServerMessage } from './protocol';
 export interface ICommandCallbacks {
   output(stream: 'stdout' | 'stderr', text: string): void;
   echo(echo: boolean): void;
+  /** The command started (true) or stopped waiting for input on its terminal. */
+  reading(reading: boolean): void;
   limit(limit: number): void;
 }
 
@@ -150,6 +152,9 @@ export class ShellConnection {
         break;
       case 'echo':
         pending.callbacks.echo(message.echo);
+        break;
+      case 'reading':
+        pending.callbacks.reading(message.reading);
         break;
       case 'limit':
         pending.callbacks.limit(message.limit);

@@ -33,8 +33,7 @@ export async function kernelRunsShell(
       return false;
     }
     const answer = content.user_expressions['on'] as
-      | { status?: string; data?: { 'text/plain'?: string } }
-      | undefined;
+      { status?: string; data?: { 'text/plain'?: string } } | undefined;
     return answer?.status === 'ok' && answer.data?.['text/plain'] === 'True';
   } catch {
     return false;

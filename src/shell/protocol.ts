@@ -13,6 +13,7 @@ export type ServerMessage =
   | { type: 'started'; id: string; pid: number }
   | { type: 'output'; id: string; stream: 'stdout' | 'stderr'; text: string }
   | { type: 'echo'; id: string; echo: boolean }
+  | { type: 'reading'; id: string; reading: boolean }
   | { type: 'limit'; id: string; limit: number }
   | ({ type: 'exit'; id: string } & IExitStatus)
   | { type: 'error'; id?: string; message: string };

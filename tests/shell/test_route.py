@@ -65,6 +65,40 @@ async def test_stdin_reaches_the_program_and_echo_off_is_reported(
     assert rest.exit["code"] == 0
 
 
+async def test_waiting_for_input_is_reported_and_ends_with_the_answer(
+    jp_fetch: Any, jp_ws_fetch: Any
+) -> None:
+    async with notebook_shell(jp_fetch, jp_ws_fetch, "nb.ipynb") as shell:
+        # The shell's own `read`, then a child program that opens /dev/tty (as getpass does),
+        # with a busy, quiet stretch between them that is not a wait for input.
+        command_id = shell.start(
+            "read -p 'name? ' name; sleep 0.5; "
+            "python3 -c \"import getpass; print(len(getpass.getpass('pin: ')))\""
+        )
+        asked = await shell.until(command_id, "reading")
+        assert asked.messages[-1]["reading"] is True
+        assert asked.text("stderr") == "name? "
+        shell.send(type="stdin", id=command_id, data="Ada\n")
+        answered = await shell.until(command_id, "reading")
+        assert answered.messages[-1]["reading"] is False
+        pin = await shell.until(command_id, "reading")
+        assert pin.messages[-1]["reading"] is True
+        assert "pin: " in pin.text() + pin.text("stderr")
+        shell.send(type="stdin", id=command_id, data="1234\n")
+        rest = await shell.until(command_id, "exit")
+    assert rest.text().strip().endswith("4")
+    assert [m["reading"] for m in rest.of_type("reading")] in ([], [False])
+
+
+async def test_a_quiet_busy_command_is_not_waiting_for_input(
+    jp_fetch: Any, jp_ws_fetch: Any
+) -> None:
+    async with notebook_shell(jp_fetch, jp_ws_fetch, "nb.ipynb") as shell:
+        result = await shell.run("sleep 0.6; cat /dev/null; echo done")
+    assert result.of_type("reading") == []
+    assert result.text() == "done\n"
+
+
 async def test_interrupt_sends_sigint_to_the_group(jp_fetch: Any, jp_ws_fetch: Any) -> None:
     async with notebook_shell(jp_fetch, jp_ws_fetch, "nb.ipynb") as shell:
         command_id = shell.start("trap 'echo caught; exit 5' INT; sleep 100 & wait")

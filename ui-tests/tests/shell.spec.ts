@@ -172,6 +172,12 @@ test.describe('Shell commands in an IPython notebook', () => {
     await stdin.press('Enter');
     await expect(first).toContainText('6 characters');
     await expect(first).not.toContainText('s3cret');
+    // The prompts are the command's questions, not errors: none of it is on stderr, and each
+    // answer follows its prompt on the same line.
+    await expect(
+      first.locator('[data-mime-type="application/vnd.jupyter.stderr"]')
+    ).toHaveCount(0);
+    await expect(first).toContainText('ok? yes');
 
     // IPython's own `!` (with interpolation), as the user asked.
     await page.notebook.addCell('code', 'n = 2\n!echo {n + 1}');

@@ -14,7 +14,6 @@ import ctypes
 import ctypes.util
 import fcntl
 import os
-import platform
 import select
 import signal
 import struct
@@ -23,6 +22,8 @@ import termios
 import time
 from collections.abc import Callable, Sequence
 from typing import Protocol
+
+from .terminal_wait import group_members, group_reads_terminal, session_members
 
 #: How long output may pause before the command is checked for waiting on its terminal.
 IDLE_S = 0.05
@@ -33,12 +34,6 @@ IDLE_MAX_S = 0.4
 DRAIN_S = 0.05
 #: After the stop button's SIGINT, how long the command has to end before SIGKILL.
 INTERRUPT_GRACE_S = 1.0
-#: ``read`` in /proc/<pid>/syscall (x86-64, then arm64 and other generic-table architectures).
-READ_SYSCALLS = {"x86_64": {"0"}, "aarch64": {"63"}, "arm64": {"63"}}.get(
-    platform.machine(), {"0", "63"}
-)
-#: What a process blocked in a terminal read shows in /proc/<pid>/wchan.
-TTY_WAITS = {"n_tty_read", "wait_woken"}
 
 _running: set[Command] = set()
 
@@ -156,32 +151,7 @@ class Command:
             group = os.tcgetpgrp(self.master)
         except OSError:
             return False
-        return any(self._reads_terminal(pid) for pid in _group_members(group))
-
-    def _reads_terminal(self, pid: int) -> bool:
-        try:
-            with open(f"/proc/{pid}/syscall") as file:
-                fields = file.read().split()
-        except OSError:
-            fields = []
-        if fields:
-            if fields[0] not in READ_SYSCALLS or len(fields) < 2:
-                return False
-            return self._is_terminal(pid, int(fields[1], 16))
-        try:  # /proc/<pid>/syscall needs ptrace rights; wchan is readable more often
-            with open(f"/proc/{pid}/wchan") as file:
-                wchan = file.read().strip()
-        except OSError:
-            return False
-        return wchan in TTY_WAITS and self._is_terminal(pid, 0)
-
-    def _is_terminal(self, pid: int, fd: int) -> bool:
-        try:
-            path = os.readlink(f"/proc/{pid}/fd/{fd}")
-        except OSError:
-            return False
-        # /dev/tty (getpass, ssh, sudo) is the controlling terminal: ours, in this session.
-        return path in (self.slave_name, "/dev/tty")
+        return group_reads_terminal(group, self.slave_name)
 
     def answer(self, line: str) -> None:
         """Type ``line`` and Enter into the terminal; its echo is not shown again."""
@@ -308,7 +278,7 @@ class Command:
 
     def kill(self) -> None:
         """SIGKILL to everything in the command's session, and reap its shell."""
-        for pid in {*_session_members(self.pid), *_group_members(self.pid)}:
+        for pid in {*session_members(self.pid), *group_members(self.pid)}:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGKILL)
         self.signal(signal.SIGKILL)
@@ -322,34 +292,6 @@ class Command:
         with contextlib.suppress(OSError):
             os.close(self.master)
         _running.discard(self)
-
-
-def _stat_fields(pid: str) -> list[str] | None:
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as file:
-            stat = file.read()
-    except OSError:
-        return None
-    return stat[stat.rfind(b")") + 2 :].decode().split()
-
-
-def _members(index: int, value: int) -> list[int]:
-    # Fields after the name: state(0) ppid(1) pgrp(2) session(3).
-    found = []
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            fields = _stat_fields(name)
-            if fields and fields[index] == str(value):
-                found.append(int(name))
-    return found
-
-
-def _group_members(group: int) -> list[int]:
-    return _members(2, group)
-
-
-def _session_members(session: int) -> list[int]:
-    return _members(3, session)
 
 
 @atexit.register
