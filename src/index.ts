@@ -4,6 +4,7 @@
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { drivePlugin } from './drive/plugin';
+import { filesPlugin } from './files/plugin';
 import { githubPlugin } from './github/plugin';
 import { resourcesPlugin } from './resources/plugin';
 import { runtimePlugin } from './runtime/plugin';
@@ -22,7 +23,8 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   githubPlugin,
   drivePlugin,
   sharePlugin,
-  secretsPlugin
+  secretsPlugin,
+  filesPlugin
 ];
 
 export default plugins;

@@ -46,7 +46,7 @@ def setup(app: ColabExt) -> list[Route]:
                 root,
             )
         KernelSiteHook(
-            server.kernel_manager, server.kernel_spec_manager, content, app.log
+            server.kernel_manager, server.kernel_spec_manager, content, app.log, root_dir=root
         ).install()
         if app.content_link:
             link = ContentLink(content, log=app.log)

@@ -1,5 +1,5 @@
 """What every local kernel gets at start: ``google.colab`` on its path, the way back to this
-server, and Colab's ``/content``.
+server, the server's root folder, and Colab's ``/content``.
 
 ``colab_ext/kernel_site/`` (the folder above the ``google/colab`` shim) goes first on the
 ``PYTHONPATH`` of every Python kernel, the kernel's own ``PYTHONPATH`` kept after it. The hook is
@@ -31,6 +31,9 @@ KERNEL_SITE = Path(__file__).resolve().parent.parent / "kernel_site"
 SERVER_INFO_VARIABLE = "JPY_COLAB_EXT_SERVER_INFO"
 #: The folder ``/content`` stands for.
 CONTENT_VARIABLE = "JPY_COLAB_EXT_CONTENT_DIR"
+#: The server's root (the file browser's top folder): ``files.download`` and ``files.view`` name
+#: files to the page relative to it.
+ROOT_VARIABLE = "JPY_COLAB_EXT_ROOT_DIR"
 #: Colab's working folder.
 CONTENT_LINK = Path("/content")
 #: ``/content`` leads through ``<runtime dir>/<HOP_PREFIX><server pid>``: whose link it is.
@@ -65,7 +68,11 @@ def content_folder(root_dir: str, setting: str) -> Path:
 
 
 def kernel_environment(
-    env: Mapping[str, str], *, python: bool, content_dir: Path | None
+    env: Mapping[str, str],
+    *,
+    python: bool,
+    content_dir: Path | None,
+    root_dir: Path | None = None,
 ) -> dict[str, str]:
     """``env`` with what a kernel of this server needs added, and colab-ext's own server-only
     variables left out."""
@@ -76,6 +83,8 @@ def kernel_environment(
     result[SERVER_INFO_VARIABLE] = str(server_info_path())
     if content_dir is not None:
         result[CONTENT_VARIABLE] = str(content_dir)
+    if root_dir is not None:
+        result[ROOT_VARIABLE] = str(root_dir)
     if python:
         site = str(KERNEL_SITE)
         rest = [p for p in result.get("PYTHONPATH", "").split(os.pathsep) if p and p != site]
@@ -92,10 +101,12 @@ class KernelSiteHook:
         kernel_spec_manager: Any,
         content_dir: Path | None,
         log: logging.Logger | None = None,
+        root_dir: Path | None = None,
     ) -> None:
         self.kernel_manager = kernel_manager
         self.kernel_spec_manager = kernel_spec_manager
         self.content_dir = content_dir
+        self.root_dir = root_dir
         self.log = log or logging.getLogger(__name__)
 
     async def kernel_kind(self, kernel_name: str | None) -> tuple[bool, bool]:
@@ -130,6 +141,7 @@ class KernelSiteHook:
                 env if isinstance(env, Mapping) else os.environ,
                 python=python,
                 content_dir=self.content_dir,
+                root_dir=self.root_dir,
             )
             if ipykernel:
                 # IPython's --ext alias (InteractiveShellApp.extra_extensions); a restart reuses

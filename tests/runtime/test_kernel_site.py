@@ -54,6 +54,7 @@ async def test_every_start_gets_the_shim_and_no_colab_variable(
         assert env["JPY_COLAB_EXT_RUNTIME_TYPE"] == "gpu"
         assert env["JPY_COLAB_EXT_SERVER_INFO"].endswith(f"colab-ext-server-{os.getpid()}.json")
         assert env["JPY_COLAB_EXT_CONTENT_DIR"] == os.path.realpath(jp_root_dir)
+        assert env["JPY_COLAB_EXT_ROOT_DIR"] == os.path.realpath(jp_root_dir)
         # A user's override for kernels is kept under its new name.
         assert env["JPY_COLAB_EXT_SERVER_URL"] == "http://127.0.0.1:9/override"
         assert not [name for name in env if name.startswith("COLAB_")]

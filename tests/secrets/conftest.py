@@ -22,8 +22,11 @@ def kernel_site(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(paths))
 
 
-async def run_code(jp_serverapp: Any, kernel_id: str, code: str) -> tuple[str, str | None]:
-    """Execute ``code`` in the kernel; its stdout and ``ename: evalue`` of its error, if any."""
+async def run_code(
+    jp_serverapp: Any, kernel_id: str, code: str, iopub: list[dict[str, Any]] | None = None
+) -> tuple[str, str | None]:
+    """Execute ``code`` in the kernel; its stdout and ``ename: evalue`` of its error, if any.
+    Every IOPub message the cell sent is added to ``iopub`` when given."""
     kernel = jp_serverapp.kernel_manager.get_kernel(kernel_id)
     client = kernel.client()
     client.start_channels()
@@ -34,6 +37,8 @@ async def run_code(jp_serverapp: Any, kernel_id: str, code: str) -> tuple[str, s
 
         def hook(message: dict[str, Any]) -> None:
             content = message["content"]
+            if iopub is not None:
+                iopub.append(message)
             if message["msg_type"] == "stream":
                 output.append(content["text"])
             elif message["msg_type"] == "error":

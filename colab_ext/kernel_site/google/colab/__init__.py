@@ -5,9 +5,10 @@ starts. ``google/`` there has no ``__init__.py``: it is a namespace package, so 
 ``google.protobuf`` and the other ``google.*`` packages installed in the kernel's Python still
 import.
 
-What works: ``drive`` (and ``userdata`` where installed). Every other name Colab has is importable
-but raises :class:`UnsupportedInColabExt` on use, naming what is missing. Only the standard library
-is used here: the kernel may run another Python than the server's.
+What works: ``drive``, ``files.download`` and ``files.view`` (and ``userdata`` where installed).
+Every other name Colab has is importable but raises :class:`UnsupportedInColabExt` on use, naming
+what is missing. Only the standard library is used here: the kernel may run another Python than
+the server's.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 from . import _content
 from ._unsupported import UnsupportedInColabExt, has_real_module, install_stand_ins, unsupported
 
-__all__ = ["UnsupportedInColabExt", "drive"]
+__all__ = ["UnsupportedInColabExt", "drive", "files"]
 
 install_stand_ins(sys.modules[__name__])
 _content.install_cd_translation()
@@ -35,4 +36,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | {"drive"})
+    return sorted(set(globals()) | {"drive", "files"})

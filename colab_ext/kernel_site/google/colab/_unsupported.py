@@ -1,6 +1,6 @@
 """Names of Colab's ``google.colab`` that colab-ext does not provide (yet).
 
-Each is importable, so ``from google.colab import drive, files`` still gives a working ``drive``,
+Each is importable, so ``from google.colab import drive, output`` still gives a working ``drive``,
 and using one of its names raises :class:`UnsupportedInColabExt` saying what is missing and what to
 do instead. The error is a ``NotImplementedError`` and also an ``ImportError``: code that probes
 Colab with ``try: from google.colab import output; output.eval_js(...) except ImportError:``
@@ -22,8 +22,8 @@ MISSING: dict[str, str] = {
     "auth": "set GOOGLE_APPLICATION_CREDENTIALS, or run `gcloud auth application-default login`",
     "autoviz": "plot with your usual library",
     "data_table": "JupyterLab shows DataFrames as tables already",
-    "files": "upload and download with JupyterLab's file browser (drag files in; right-click > "
-    "Download)",
+    # files.download and files.view are there (files.py); only upload is missing.
+    "files": "upload with JupyterLab's file browser (drag files in, or its Upload button)",
     "html": "use IPython.display.HTML",
     "output": "JupyterLab renders outputs itself; eval_js and callbacks are not supported yet",
     "patches": "show images with IPython.display or matplotlib instead of cv2_imshow",
@@ -78,7 +78,7 @@ def has_real_module(package_dir: str, name: str) -> bool:
 
 def install_stand_ins(package: types.ModuleType) -> None:
     """Register a :class:`MissingModule` for each missing name that has no real module, so
-    ``import google.colab.files`` and ``from google.colab.files import upload`` import."""
+    ``import google.colab.output`` and ``from google.colab.output import eval_js`` import."""
     package_dir = os.path.dirname(package.__file__ or "")
     for name in MISSING:
         full = f"{package.__name__}.{name}"

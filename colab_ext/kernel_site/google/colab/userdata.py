@@ -17,7 +17,7 @@ import os
 import re
 from typing import Any
 
-from . import _server
+from . import _iopub, _server
 
 
 def _colab_error_base() -> type[Exception]:
@@ -87,24 +87,9 @@ def _kernel_id() -> str:
 
 
 def _announce(state: str, request: dict[str, Any]) -> None:
-    """Tell the pages connected to this kernel that a prompt opened or closed (on IOPub, under
-    the running cell; pages ignore message types they do not know, so this never shows up as
-    output). Best effort: a page opened later finds the prompt on the server itself."""
-    try:
-        from ipykernel.kernelbase import Kernel
-
-        if not Kernel.initialized():
-            return
-        kernel: Any = Kernel.instance()
-        kernel.session.send(
-            kernel.iopub_socket,
-            REQUEST_MESSAGE,
-            {"state": state, **request},
-            parent=kernel.get_parent("shell"),
-            ident=REQUEST_MESSAGE.encode(),
-        )
-    except Exception:  # noqa: S110 - the prompt also reaches pages without this
-        pass
+    """Tell the pages connected to this kernel that a prompt opened or closed. Best effort: a
+    page opened later finds the prompt on the server itself."""
+    _iopub.announce(REQUEST_MESSAGE, {"state": state, **request})
 
 
 def get(key: str) -> str:

@@ -1,0 +1,35 @@
+"""Messages from kernel code to the pages showing its notebook, on the kernel's IOPub channel.
+
+A message goes out under the running cell (its parent is the cell's ``execute_request``), so a page
+can tell whether it ran that cell. Pages ignore message types they do not know: nothing shows up
+as output, and nothing is saved in the notebook to act on again when it is reopened.
+
+Standard library (and the running ipykernel, when there is one) only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def announce(message_type: str, content: dict[str, Any]) -> bool:
+    """Send ``content`` as a ``message_type`` message to the pages connected to this kernel.
+
+    False where that cannot be done: outside an ipykernel kernel, or when sending fails.
+    """
+    try:
+        from ipykernel.kernelbase import Kernel
+
+        if not Kernel.initialized():
+            return False
+        kernel: Any = Kernel.instance()
+        kernel.session.send(
+            kernel.iopub_socket,
+            message_type,
+            content,
+            parent=kernel.get_parent("shell"),
+            ident=message_type.encode(),
+        )
+    except Exception:
+        return False
+    return True
