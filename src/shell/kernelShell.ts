@@ -8,10 +8,12 @@
  */
 import { Kernel } from '@jupyterlab/services';
 
-/** True when the extension is loaded and on; false otherwise, or when the kernel cannot say. */
+/** True when the extension is loaded and on; false otherwise, or when the kernel cannot say.
+ * Local kernels load it as `colab_ext_shell`; a kernel image with colab-ext installed (a gateway's)
+ * as `colab_ext.kernel_site.colab_ext_shell`. */
 const EXPRESSION =
-  "(lambda m: bool(m and getattr(m, 'is_on', lambda: False)()))" +
-  "(__import__('sys').modules.get('colab_ext_shell'))";
+  "any(getattr(__import__('sys').modules.get(name), 'is_on', lambda: False)() for name in " +
+  "('colab_ext_shell', 'colab_ext.kernel_site.colab_ext_shell'))";
 
 export async function kernelRunsShell(
   kernel: Kernel.IKernelConnection

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -311,3 +312,39 @@ async def test_output_is_paced_under_the_iopub_rate_limit_not_dropped(
     assert output.split() == [str(n) for n in range(1, 100001)]
     # 589 KB at most 0.7 x 200 KB/s after a 420 KB burst: paced, not dropped.
     assert time.monotonic() - started > 0.8
+
+
+def test_a_kernel_elsewhere_loads_it_from_the_installed_package() -> None:
+    """A gateway's kernel image with colab-ext installed, configured as the README says: a kernel
+    this server did not start (no kernel_site on its path) runs `!` through the extension, and
+    answers the frontend's question about it (the expression in src/shell/kernelShell.ts)."""
+    from jupyter_client.manager import start_new_kernel
+
+    source = Path("src/shell/kernelShell.ts").read_text()
+    expression = "".join(re.findall(r'"([^"]*)"', source.split("const EXPRESSION =")[1].split(";")[0]))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    manager, client = start_new_kernel(
+        kernel_name="python3",
+        extra_arguments=["--ext=colab_ext.kernel_site.colab_ext_shell"],
+        env=env,
+        cwd=str(Path.cwd()),
+    )
+    try:
+        out: list[str] = []
+
+        def keep(message: dict[str, Any]) -> None:
+            if message["msg_type"] == "stream":
+                out.append(message["content"]["text"])
+
+        reply = client.execute_interactive(
+            "import sys\n%colab_ext_shell\n!echo here",
+            user_expressions={"on": expression},
+            output_hook=keep,
+            timeout=60,
+        )
+        assert reply["content"]["status"] == "ok"
+        assert "".join(out) == "! runs colab-ext's (streamed, interactive) shell commands\nhere\n"
+        assert reply["content"]["user_expressions"]["on"]["data"]["text/plain"] == "True"
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
