@@ -321,7 +321,8 @@ def test_a_kernel_elsewhere_loads_it_from_the_installed_package() -> None:
     from jupyter_client.manager import start_new_kernel
 
     source = Path("src/shell/kernelShell.ts").read_text()
-    expression = "".join(re.findall(r'"([^"]*)"', source.split("const EXPRESSION =")[1].split(";")[0]))
+    declaration = source.split("const EXPRESSION =")[1].split(";")[0]
+    expression = "".join(re.findall(r'"([^"]*)"', declaration))
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     manager, client = start_new_kernel(
         kernel_name="python3",
