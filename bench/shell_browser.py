@@ -3,9 +3,10 @@ in the same run:
 
 - latency: `!true` vs IPython's `!true`, from the run command to the cell's prompt showing
   its execution count (as the user sees "done"), alternating;
-- flood: `seq 1 2000000` (14.9 MB) rendered in a notebook, through colab-ext (`!` in the kernel's
-  extension: the head, a note and the last lines) vs IPython's `!seq 1 2000000`: time to done, the longest frame
-  while it ran (how responsive the page stayed), and what reached the cell. IPython's run takes
+- flood: `seq 1 2000000` (14.9 MB) rendered in a notebook, through colab-ext (`!` in the
+  kernel's extension: the head, a note and the last lines) vs IPython's `!seq 1 2000000`: time
+  to done, the longest frame while it ran (how responsive the page stayed), and what reached the
+  cell. IPython's run takes
   minutes (its output re-renders on every message): a run not done by `--deadline` seconds is
   stopped (the browser is thrown away) and reported as "not done after N s", a lower bound.
 

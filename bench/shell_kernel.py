@@ -169,7 +169,8 @@ def browser_runs(notebook: Any, runs: int, latency_runs: int, deadline: float) -
     notebook.run("%colab_ext_shell on")
     for _ in range(latency_runs):
         for name, source in true_cells.items():
-            latency[name].append(_switched(notebook, name, lambda s=source: notebook.run(s))["done"])
+            result = _switched(notebook, name, lambda s=source: notebook.run(s))
+            latency[name].append(result["done"])
     flood: dict[str, list[float | None]] = {"colab-ext !": [], "route %%shell": []}
     for run in range(runs):
         order = [("colab-ext !", f"!{seq}"), ("route %%shell", f"%%shell\n{seq}")]

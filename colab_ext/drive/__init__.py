@@ -50,5 +50,6 @@ def setup(app: ColabExt) -> list[Route]:
         "drive/jobs/{job_id}": h.DriveJobHandler,
         "drive/mount": h.DriveMountHandler,
         "drive/unmount": h.DriveUnmountHandler,
+        "drive/connect-requests/{request_id}/decline": h.DriveConnectRequestHandler,
     }
     return [route(path, handler, drive=drive) for path, handler in routes.items()]

@@ -15,6 +15,7 @@ from tornado import web
 from ..core.errors import BadRequest
 from ..core.handlers import ColabHandler
 from ..core.permissions import READ_CONTENTS, WRITE_CONTENTS, needs
+from .connect_requests import valid_request_id
 from .copies import list_folder
 from .service import DriveService
 
@@ -138,6 +139,7 @@ class DriveCallbackHandler(DriveHandler):
         code = self.get_query_argument("code", "")
         await self.blocking(self.drive.connector.finish, state, code, self.user_name())
         await self.blocking(self.drive.remember_account)
+        self.drive.connect_requests.connected()
         lab = url_path_join(self.base_url, "lab")
         self._nonce = secrets.token_urlsafe(16)
         self.set_header("Content-Security-Policy", self.content_security_policy)
@@ -255,6 +257,10 @@ class DriveMountHandler(DriveHandler):
     @authorized
     async def post(self) -> None:
         body = self.json_body()
+        request_id = self.text(body, "connect_request", required=False)
+        if request_id:
+            # A drive.mount() that asked the user to connect Drive: wait for the answer first.
+            await self.drive.wait_for_connection(valid_request_id(request_id))
         mount = await self.drive.mount(
             self.text(body, "mountpoint", required=False) or None,
             self.flag(body, "readonly"),
@@ -262,6 +268,19 @@ class DriveMountHandler(DriveHandler):
             self.positive(body, "timeout_ms", 120_000) / 1000,
         )
         self.write_json(mount)
+
+
+class DriveConnectRequestHandler(DriveHandler):
+    """``POST /colab/drive/connect-requests/{request_id}/decline``: the user answered "No thanks"
+    to a notebook's ``drive.mount()``; that call fails as in Colab."""
+
+    jupyter_permissions = needs(post=())
+
+    @web.authenticated
+    @authorized
+    async def post(self, request_id: str) -> None:
+        self.drive.connect_requests.decline(valid_request_id(request_id))
+        self.write_json({"declined": True})
 
 
 class DriveUnmountHandler(DriveHandler):

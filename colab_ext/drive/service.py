@@ -15,6 +15,7 @@ from ..core.private_files import read_json_object, write_private_json
 from ..core.safe_paths import ServerRoot, refuse_nul
 from ..runtime.kernel_site import server_info_path
 from .api import DriveApi
+from .connect_requests import DECLINED, NOT_CONNECTED, STILL_WAITING, ConnectRequests
 from .copies import CopyJobs
 from .mount import ENABLE_FUSE, DriveMounts
 from .oauth import DriveConnector
@@ -40,6 +41,7 @@ class DriveService:
         self.copies = CopyJobs(self.root, self.api)
         self.mounts = DriveMounts(settings.drive_fuse_device, self.store.folder / "mounts", log)
         self.server_file: Path | None = None
+        self.connect_requests = ConnectRequests()
 
     def api(self) -> DriveApi:
         return DriveApi(
@@ -120,12 +122,21 @@ class DriveService:
         self, requested: str | None, readonly: bool, force: bool, timeout: float
     ) -> dict[str, Any]:
         if not self.connector.is_connected():
-            raise ColabError("Connect to Google Drive before mounting it.", status=409)
+            raise ColabError(NOT_CONNECTED, status=409)
         path = self.mountpoint(requested)
         if not path.parent.is_dir():
             raise BadRequest(f"Mountpoint must be in a directory that exists: {path.parent}.")
         mount = await self.mounts.mount(path, readonly, self.mount_config(), force, timeout)
         return self._with_relative(mount.status())
+
+    async def wait_for_connection(self, request_id: str) -> None:
+        """For a ``drive.mount()`` that asked the user to connect: returns once Drive is
+        connected; a 409 when the user declined, or (to be asked again) while still waiting."""
+        answer = await self.connect_requests.wait(request_id, self.connector.is_connected())
+        if answer == "declined":
+            raise ColabError(DECLINED, status=409)
+        if answer == "waiting":
+            raise ColabError(STILL_WAITING, status=409)
 
     async def unmount(self, requested: str | None, flush_timeout: float) -> dict[str, Any]:
         path = self.mountpoint(requested)

@@ -84,6 +84,8 @@ export const driveApi = {
       body: JSON.stringify(client)
     }),
   connect: (): Promise<{ auth_url: string }> => post('drive/connect'),
+  declineConnect: (requestId: string): Promise<{ declined: boolean }> =>
+    post(`drive/connect-requests/${requestId}/decline`),
   disconnect: (): Promise<IDriveStatus> => post('drive/disconnect'),
   files: (
     folder: string,

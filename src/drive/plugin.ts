@@ -9,11 +9,13 @@ import {
 } from '@jupyterlab/application';
 import { ICommandPalette, showErrorMessage } from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
+import { INotebookTracker } from '@jupyterlab/notebook';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { LabIcon } from '@jupyterlab/ui-components';
 import { Menu } from '@lumino/widgets';
 
 import { driveApi, IDriveStatus } from './api';
+import { watchConnectRequests } from './connectPrompt';
 
 /** Command ids of the Drive feature. */
 export namespace CommandIDs {
@@ -50,12 +52,18 @@ export const drivePlugin: JupyterFrontEndPlugin<void> = {
   description:
     'Google Drive: connect, mount as a folder, open from and save copies in Drive.',
   autoStart: true,
-  optional: [IDefaultFileBrowser, ICommandPalette, ITranslator],
+  optional: [
+    IDefaultFileBrowser,
+    ICommandPalette,
+    ITranslator,
+    INotebookTracker
+  ],
   activate: (
     app: JupyterFrontEnd,
     browser: IDefaultFileBrowser | null,
     palette: ICommandPalette | null,
-    translator: ITranslator | null
+    translator: ITranslator | null,
+    notebooks: INotebookTracker | null
   ): void => {
     const trans = (translator ?? nullTranslator).load('colab_ext');
     const { commands } = app;
@@ -134,6 +142,13 @@ export const drivePlugin: JupyterFrontEndPlugin<void> = {
         await (await actions()).connectDrive(now, trans);
       })
     });
+    if (notebooks) {
+      // Kernel code's drive.mount() asks here when Drive is not connected.
+      const connectNow = guard(async () =>
+        (await actions()).connectDrive(await refresh(), trans)
+      );
+      watchConnectRequests(notebooks, connectNow, trans);
+    }
     commands.addCommand(CommandIDs.disconnect, {
       label: trans.__('Disconnect Google Drive…'),
       isEnabled: () =>

@@ -17,8 +17,8 @@ import pytest
 from colab_ext.runtime.kernel_site import ContentLink
 from tests.drive.conftest import connect
 from tests.drive.fake_drive import FakeDrive
-from tests.drive.test_kernel import run_code
 from tests.runtime.runtime_client import T4
+from tests.secrets.conftest import run_code
 from tests.sessions import notebook_session
 
 NOTEBOOKS = Path(__file__).parent.parent / "notebooks"
@@ -108,7 +108,9 @@ async def test_read_only_mounts_and_a_clear_error_before_connecting(
     async with notebook_session(jp_fetch, "plain.ipynb") as session:
         kernel_id = session["kernel"]["id"]
         code = READONLY_AND_NOT_CONNECTED.format(mountpoint="/content/drive")
-        out, error = await run_code(jp_serverapp, kernel_id, code)
+        # A frontend that cannot ask the user (nbclient, papermill): the error at once. (A page
+        # gets Colab's prompt instead: test_connect_prompt.py.)
+        out, error = await run_code(jp_serverapp, kernel_id, code, allow_stdin=False)
         assert error is None, out + str(error)
         assert out.strip() == (
             "ValueError: mount failed: Google Drive is not connected to this Jupyter server yet. "

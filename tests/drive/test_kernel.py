@@ -10,32 +10,10 @@ import pytest
 
 from tests.drive.conftest import connect
 from tests.drive.fake_drive import FakeDrive
+from tests.secrets.conftest import run_code
 from tests.sessions import notebook_session
 
 pytestmark = pytest.mark.skipif(not os.path.exists("/dev/fuse"), reason="needs /dev/fuse")
-
-
-async def run_code(jp_serverapp: Any, kernel_id: str, code: str) -> tuple[str, str | None]:
-    """Execute ``code`` in the kernel; its stdout and the error name, if any."""
-    kernel = jp_serverapp.kernel_manager.get_kernel(kernel_id)
-    client = kernel.client()
-    client.start_channels()
-    try:
-        await client.wait_for_ready(timeout=60)
-        output: list[str] = []
-        errors: list[str] = []
-
-        def hook(message: dict[str, Any]) -> None:
-            content = message["content"]
-            if message["msg_type"] == "stream":
-                output.append(content["text"])
-            elif message["msg_type"] == "error":
-                errors.append(f"{content['ename']}: {content['evalue']}")
-
-        await client.execute_interactive(code, output_hook=hook, timeout=180)
-        return "".join(output), (errors[0] if errors else None)
-    finally:
-        client.stop_channels()
 
 
 async def test_a_kernel_mounts_reads_writes_and_unmounts(

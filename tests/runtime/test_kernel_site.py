@@ -18,8 +18,8 @@ from colab_ext.runtime.kernel_site import (
     kernel_environment,
 )
 from colab_ext.runtime.types import marked_type
-from tests.drive.test_kernel import run_code
 from tests.runtime.runtime_client import H100, proc_environ, switch
+from tests.secrets.conftest import run_code
 from tests.sessions import notebook_session
 
 COLAB_NOTEBOOK = {"accelerator": "GPU", "colab": {"gpuType": "T4", "provenance": []}}
@@ -114,7 +114,7 @@ from google.colab import drive, files, output
 import google.colab
 for use in (
     lambda: files.upload(),
-    lambda: output.eval_js('1'),
+    lambda: output.serve_kernel_port_as_window(8000),
     lambda: google.colab.sheets.InteractiveSheet,
     lambda: google.colab.not_a_module,
 ):
@@ -139,7 +139,7 @@ async def test_what_colab_has_and_we_do_not_says_so(jp_serverapp: Any, jp_fetch:
     assert all("It provides google.colab.drive" in line for line in lines), out
     assert lines[0].startswith("UnsupportedInColabExt True | google.colab.files.upload is not")
     assert "file browser" in lines[0]
-    assert "google.colab.output.eval_js" in lines[1]
+    assert "google.colab.output.serve_kernel_port_as_window" in lines[1]
     assert (
         "google.colab.sheets.InteractiveSheet" in lines[2]
         and "google.colab.not_a_module" in lines[3]

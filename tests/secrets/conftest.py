@@ -23,10 +23,17 @@ def kernel_site(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 async def run_code(
-    jp_serverapp: Any, kernel_id: str, code: str, iopub: list[dict[str, Any]] | None = None
+    jp_serverapp: Any,
+    kernel_id: str,
+    code: str,
+    iopub: list[dict[str, Any]] | None = None,
+    *,
+    allow_stdin: bool = True,
+    timeout: float = 180,
 ) -> tuple[str, str | None]:
     """Execute ``code`` in the kernel; its stdout and ``ename: evalue`` of its error, if any.
-    Every IOPub message the cell sent is added to ``iopub`` when given."""
+    Every IOPub message the cell sent is added to ``iopub`` when given. ``allow_stdin=False`` is
+    a frontend that cannot ask the user anything (nbclient, papermill)."""
     kernel = jp_serverapp.kernel_manager.get_kernel(kernel_id)
     client = kernel.client()
     client.start_channels()
@@ -44,7 +51,9 @@ async def run_code(
             elif message["msg_type"] == "error":
                 errors.append(f"{content['ename']}: {content['evalue']}")
 
-        await client.execute_interactive(code, output_hook=hook, timeout=120)
+        await client.execute_interactive(
+            code, output_hook=hook, timeout=timeout, allow_stdin=allow_stdin
+        )
         return "".join(output), (errors[0] if errors else None)
     finally:
         client.stop_channels()

@@ -33,3 +33,18 @@ def announce(message_type: str, content: dict[str, Any]) -> bool:
     except Exception:
         return False
     return True
+
+
+def frontend_can_answer() -> bool:
+    """Whether the frontend that ran the current cell can ask its user something: it sent the
+    cell with ``allow_stdin`` (JupyterLab does; nbclient and papermill do not)."""
+    try:
+        from ipykernel.kernelbase import Kernel
+
+        if not Kernel.initialized():
+            return False
+        kernel: Any = Kernel.instance()
+        parent: Any = kernel.get_parent("shell")
+        return bool(parent.get("content", {}).get("allow_stdin", False))
+    except Exception:
+        return False

@@ -9,18 +9,58 @@ folder the server maps ``/content`` to. Standard library only.
 from __future__ import annotations
 
 import os
+import uuid
+from typing import Any
 
-from . import _content, _server
+from . import _content, _iopub, _server
 
 __all__ = ["flush_and_unmount", "mount"]
 
 #: Where this kernel mounted Drive (what ``flush_and_unmount`` takes back), as the server names it.
 _mounted: dict[str, str] = {}
 
+#: Words of the server's 409s (colab_ext/drive/connect_requests.py).
+NOT_CONNECTED = "Connect to Google Drive before mounting it"
+DECLINED = "declined to connect Google Drive"
+STILL_WAITING = "Still waiting for Google Drive"
+#: The IOPub message that asks the page to show the prompt (``state: open``) or take it away.
+CONNECT_MESSAGE = "colab_ext_drive_connect"
+
 _NOT_CONNECTED = (
     "mount failed: Google Drive is not connected to this Jupyter server yet. In JupyterLab, "
     "choose File > Google Drive > Connect to Google Drive…, then run this cell again."
 )
+
+
+def _mount_once_connected(body: dict[str, Any], shown: str, timeout: float) -> dict[str, Any]:
+    """Drive is not connected: ask the user in the page that ran this cell, as Colab does, and
+    mount once they connected it. Waits as long as the user takes (the stop button ends it);
+    raises the server's 409 when they decline, or at once when the frontend cannot ask anyone
+    (it sent the cell without ``allow_stdin``: nbclient, papermill)."""
+    if not _iopub.frontend_can_answer():
+        raise _server.ServerError(409, NOT_CONNECTED)  # nobody to ask: Colab's error at once
+    request_id = uuid.uuid4().hex
+    asked = _iopub.announce(
+        CONNECT_MESSAGE, {"id": request_id, "state": "open", "mountpoint": shown}
+    )
+    if not asked:
+        raise _server.ServerError(409, NOT_CONNECTED)
+    print(
+        "Google Drive is not connected to this Jupyter server: connect it in the dialog in "
+        "JupyterLab (or File > Google Drive > Connect to Google Drive…). Waiting…",
+        flush=True,
+    )
+    try:
+        while True:
+            try:
+                return _server.call(
+                    "drive/mount", {**body, "connect_request": request_id}, timeout + 40
+                )
+            except _server.ServerError as failure:
+                if not (failure.status == 409 and STILL_WAITING in failure.message):
+                    raise
+    finally:
+        _iopub.announce(CONNECT_MESSAGE, {"id": request_id, "state": "closed", "mountpoint": shown})
 
 
 def _already_mounted(shown: str) -> None:
@@ -66,7 +106,12 @@ def mount(
         "readonly": bool(readonly),
     }
     try:
-        answer = _server.call("drive/mount", body, timeout_ms / 1000 + 10)
+        try:
+            answer = _server.call("drive/mount", body, timeout_ms / 1000 + 10)
+        except _server.ServerError as failure:
+            if not (failure.status == 409 and NOT_CONNECTED in failure.message):
+                raise
+            answer = _mount_once_connected(body, shown, timeout_ms / 1000 + 10)
     except _server.ServerTimeout:
         raise ValueError("mount failed: timeout during initial read of root folder") from None
     except _server.ServerError as failure:
@@ -74,8 +119,11 @@ def mount(
             _mounted[path] = path
             _already_mounted(shown)
             return
-        if failure.status == 409 and "Connect to Google Drive" in failure.message:
+        if failure.status == 409 and NOT_CONNECTED in failure.message:
             raise ValueError(_NOT_CONNECTED) from None
+        if failure.status == 409 and DECLINED in failure.message:
+            # Colab's words when the user does not permit access.
+            raise ValueError("mount failed: credential propagation was unsuccessful") from None
         if failure.status == 504:
             raise ValueError("mount failed: timeout during initial read of root folder") from None
         raise ValueError(f"mount failed: {failure.message}") from None
