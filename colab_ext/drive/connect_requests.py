@@ -3,8 +3,9 @@
 As in Colab, a notebook that mounts Drive before it is connected asks the user in the page (the
 kernel announces the request on IOPub, see ``kernel_site/google/colab/drive.py``) and waits for
 the answer: connected (the OAuth callback completed, for anyone: the server has one Drive
-connection) or declined ("No thanks" in the page). The kernel asks again after each
-:data:`WAIT_S`, so no request is held open for long and the stop button ends the wait at once.
+connection) or declined ("No thanks" in the page). Each request from the kernel is held at most
+``c.ColabExt.drive_connect_wait_s`` and then asked again, so no request is held open for long and
+the stop button ends the wait at once.
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ from typing import Literal
 
 from ..core.errors import BadRequest
 
-#: How long one request from the kernel waits before it is told to ask again.
-WAIT_S = 30.0
 #: Declines remembered before (or without) a waiting call: a bounded few.
 REMEMBERED = 256
 
@@ -47,7 +46,7 @@ class ConnectRequests:
         self._waiting: dict[str, asyncio.Future[Answer]] = {}
         self._declined: OrderedDict[str, None] = OrderedDict()
 
-    async def wait(self, request_id: str, is_connected: bool, wait_s: float = WAIT_S) -> Answer:
+    async def wait(self, request_id: str, is_connected: bool, wait_s: float) -> Answer:
         """What became of ``request_id`` within ``wait_s`` seconds."""
         if request_id in self._declined:
             return "declined"

@@ -132,7 +132,9 @@ class DriveService:
     async def wait_for_connection(self, request_id: str) -> None:
         """For a ``drive.mount()`` that asked the user to connect: returns once Drive is
         connected; a 409 when the user declined, or (to be asked again) while still waiting."""
-        answer = await self.connect_requests.wait(request_id, self.connector.is_connected())
+        answer = await self.connect_requests.wait(
+            request_id, self.connector.is_connected(), self.settings.drive_connect_wait_s
+        )
         if answer == "declined":
             raise ColabError(DECLINED, status=409)
         if answer == "waiting":

@@ -83,3 +83,10 @@ class DriveSettings(Configurable):
         config=True,
         help="Seconds an unmount (and server shutdown) waits for pending uploads to finish.",
     )
+    drive_connect_wait_s = Float(
+        20.0,
+        config=True,
+        help="While kernel code's drive.mount() waits for the user to connect Drive, each of its "
+        "requests is held this many seconds before it asks again. Keep it under the read timeout "
+        "of any proxy in front of the server.",
+    )

@@ -112,6 +112,8 @@ def colab_config(
         "github_timeout": 10.0,
         "drive_api_endpoint": f"{fake_drive.url}/drive/v3/",
         "drive_revoke_uri": f"{fake_drive.url}/revoke",
+        # A drive.mount() waiting for the user to connect Drive: not for long here.
+        "drive_connect_wait_s": 0.2,
     }
     if operation.path in ("/drive/files", "/drive/open", "/drive/save", "/drive/jobs/{job_id}"):
         key = tmp_path / "service-account.json"
