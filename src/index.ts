@@ -6,6 +6,7 @@ import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { drivePlugin } from './drive/plugin';
 import { filesPlugin } from './files/plugin';
 import { githubPlugin } from './github/plugin';
+import { outputPlugin } from './output/plugin';
 import { resourcesPlugin } from './resources/plugin';
 import { runtimePlugin } from './runtime/plugin';
 import { runtimeTypePlugin } from './runtime/typePlugin';
@@ -24,7 +25,8 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   drivePlugin,
   sharePlugin,
   secretsPlugin,
-  filesPlugin
+  filesPlugin,
+  outputPlugin
 ];
 
 export default plugins;

@@ -5,7 +5,8 @@ starts. ``google/`` there has no ``__init__.py``: it is a namespace package, so 
 ``google.protobuf`` and the other ``google.*`` packages installed in the kernel's Python still
 import.
 
-What works: ``drive``, ``files.download`` and ``files.view`` (and ``userdata`` where installed).
+What works: ``drive``, ``files.download`` and ``files.view``, ``output.eval_js``,
+``output.register_callback`` and ``output.clear`` (and ``userdata`` where installed).
 Every other name Colab has is importable but raises :class:`UnsupportedInColabExt` on use, naming
 what is missing. Only the standard library is used here: the kernel may run another Python than
 the server's.
@@ -21,7 +22,7 @@ from typing import Any
 from . import _content
 from ._unsupported import UnsupportedInColabExt, has_real_module, install_stand_ins, unsupported
 
-__all__ = ["UnsupportedInColabExt", "drive", "files"]
+__all__ = ["UnsupportedInColabExt", "drive", "files", "output"]
 
 install_stand_ins(sys.modules[__name__])
 _content.install_cd_translation()
@@ -36,4 +37,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | {"drive", "files"})
+    return sorted(set(globals()) | {"drive", "files", "output"})

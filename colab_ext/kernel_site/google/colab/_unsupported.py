@@ -1,9 +1,9 @@
 """Names of Colab's ``google.colab`` that colab-ext does not provide (yet).
 
-Each is importable, so ``from google.colab import drive, output`` still gives a working ``drive``,
+Each is importable, so ``from google.colab import drive, sheets`` still gives a working ``drive``,
 and using one of its names raises :class:`UnsupportedInColabExt` saying what is missing and what to
 do instead. The error is a ``NotImplementedError`` and also an ``ImportError``: code that probes
-Colab with ``try: from google.colab import output; output.eval_js(...) except ImportError:``
+Colab with ``try: from google.colab import sheets; sheets.InteractiveSheet() except ImportError:``
 then takes its non-Colab path instead of failing.
 """
 
@@ -25,7 +25,10 @@ MISSING: dict[str, str] = {
     # files.download and files.view are there (files.py); only upload is missing.
     "files": "upload with JupyterLab's file browser (drag files in, or its Upload button)",
     "html": "use IPython.display.HTML",
-    "output": "JupyterLab renders outputs itself; eval_js and callbacks are not supported yet",
+    # output.eval_js, register_callback and clear are there (output.py); output areas, tags and
+    # serving a kernel port are not.
+    "output": "JupyterLab lays out outputs itself; display them in order, and clear with "
+    "output.clear()",
     "patches": "show images with IPython.display or matplotlib instead of cv2_imshow",
     "runtime": "use JupyterLab's Runtime menu (Restart runtime, Disconnect and delete runtime)",
     "sheets": "use the gspread library with your own credentials",
@@ -78,7 +81,8 @@ def has_real_module(package_dir: str, name: str) -> bool:
 
 def install_stand_ins(package: types.ModuleType) -> None:
     """Register a :class:`MissingModule` for each missing name that has no real module, so
-    ``import google.colab.output`` and ``from google.colab.output import eval_js`` import."""
+    ``import google.colab.sheets`` and ``from google.colab.sheets import InteractiveSheet``
+    import."""
     package_dir = os.path.dirname(package.__file__ or "")
     for name in MISSING:
         full = f"{package.__name__}.{name}"
