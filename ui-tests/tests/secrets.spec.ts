@@ -169,4 +169,75 @@ test.describe('Secrets', () => {
       `gone: Secret ${name} does not exist.`
     );
   });
+
+  test('Deny fails userdata.get as Colab does; a page opened while it waits still asks', async ({
+    page,
+    tmpPath
+  }) => {
+    test.setTimeout(180000);
+    const run = Date.now().toString(36).toUpperCase();
+    const denied = `DENIED_${run}`;
+    const later = `LATER_${run}`;
+    for (const name of [denied, later]) {
+      await page.evaluate(
+        async ([secret, value]) => {
+          const xsrf = document.cookie.match(/_xsrf=([^;]+)/)?.[1] ?? '';
+          const answer = await fetch('/colab/secrets/names', {
+            method: 'POST',
+            headers: {
+              'X-XSRFToken': xsrf,
+              'Content-Type': 'application/json'
+            },
+            body: JSON.stringify({ name: secret, value })
+          });
+          if (!answer.ok) {
+            throw new Error(`${answer.status} ${await answer.text()}`);
+          }
+        },
+        [name, `value-of-${name.toLowerCase()}`]
+      );
+    }
+    await openNewNotebook(page, tmpPath, NOTEBOOK);
+    const dialog = page.locator('.jp-colab-SecretsPromptDialog');
+
+    // Deny: Colab's NotebookAccessError, and the notebook still has no access.
+    await page.notebook.setCell(
+      0,
+      'code',
+      `from google.colab import userdata\ntry:\n    userdata.get('${denied}')\nexcept userdata.NotebookAccessError as e:\n    print('refused:', e)`
+    );
+    const first = page.notebook.runCell(0);
+    await expect(dialog).toBeVisible({ timeout: 30000 });
+    await dialog.getByRole('button', { name: 'Deny' }).click();
+    await first;
+    await expect
+      .poll(async () => (await page.notebook.getCellTextOutput(0))?.join(''))
+      .toContain(`refused: `);
+    expect((await page.notebook.getCellTextOutput(0))?.join('')).toContain(
+      denied
+    );
+
+    // The page goes away while the kernel waits; the one loaded next asks all the same.
+    const cells = await page.notebook.getCellCount();
+    await page.notebook.addCell('code', `print(userdata.get('${later}'))`);
+    await page.notebook.runCell(cells, { inplace: true, wait: false });
+    await expect(dialog).toBeVisible({ timeout: 30000 });
+    // A plain reload (Galata's waits for an active tab, which the prompt's modal dialog holds).
+    await page.evaluate(() => window.location.reload());
+    // JupyterLab reopens the notebook; its page asks for what the kernel still waits on.
+    await expect(dialog).toBeVisible({ timeout: 30000 });
+    await expect(dialog).toContainText(`access to secret ${later}?`);
+    await dialog.getByRole('button', { name: 'Grant access' }).click();
+    await expect(dialog).toHaveCount(0);
+    // The waiting call got its answer (its output went to the page that is gone): the
+    // notebook now reads the secret without being asked.
+    await page.notebook.activate(NOTEBOOK);
+    await page.notebook.addCell('code', `print(userdata.get('${later}'))`);
+    const last = (await page.notebook.getCellCount()) - 1;
+    await page.notebook.runCell(last);
+    await expect(dialog).toHaveCount(0);
+    expect(
+      (await page.notebook.getCellTextOutput(last))?.join('') ?? ''
+    ).toContain(`value-of-${later.toLowerCase()}`);
+  });
 });
