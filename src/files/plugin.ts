@@ -6,6 +6,9 @@
  * as the file browser's Download does, or opens it in a tab (a folder in the file browser).
  * Failures show as notifications. Nothing is saved in the notebook, so reopening it does not
  * download again.
+ *
+ * `files.upload(target_dir)` (`colab_ext_files_upload`, see `upload.ts`) shows a picker in the
+ * output of the cell that called it and writes the chosen files into the folder (`uploader.ts`).
  */
 import {
   JupyterFrontEnd,
@@ -22,6 +25,8 @@ import {
 
 import { serverPartLoaded } from '../serverPart/state';
 import { filesRequest, IFilesRequest, ranHere } from './request';
+import { uploadRequest } from './upload';
+import { runUpload } from './uploader';
 
 /** How many handled message ids are remembered (two views of one notebook get each once). */
 const REMEMBERED = 64;
@@ -106,7 +111,7 @@ async function act(
 export const filesPlugin: JupyterFrontEndPlugin<void> = {
   id: 'colab-ext:files',
   description:
-    'Files: downloads and opens the files that google.colab.files.download and files.view name in a notebook.',
+    "Files: downloads and opens the files that google.colab.files.download and files.view name in a notebook, and shows files.upload's picker.",
   autoStart: true,
   requires: [INotebookTracker],
   optional: [ITranslator],
@@ -122,18 +127,27 @@ export const filesPlugin: JupyterFrontEndPlugin<void> = {
     const handled: string[] = [];
     const watch = (panel: NotebookPanel): void => {
       panel.sessionContext.iopubMessage.connect((context, message) => {
-        const request = filesRequest(message as KernelMessage.IMessage);
+        const msg = message as KernelMessage.IMessage;
+        const request = filesRequest(msg);
+        const upload = request === null ? uploadRequest(msg) : null;
+        const kernel = context.session?.kernel;
         const id = message.header.msg_id;
         if (
-          request === null ||
-          !ranHere(message, context.session?.kernel?.clientId) ||
+          (request === null && upload === null) ||
+          !kernel ||
+          !ranHere(message, kernel.clientId) ||
           handled.includes(id)
         ) {
           return;
         }
         handled.push(id);
         handled.splice(0, Math.max(0, handled.length - REMEMBERED));
-        void act(app, request, trans);
+        if (request !== null) {
+          void act(app, request, trans);
+        } else if (upload !== null) {
+          const contents = app.serviceManager.contents;
+          void runUpload(contents, panel, kernel, msg, upload, trans);
+        }
       });
     };
     tracker.forEach(watch);

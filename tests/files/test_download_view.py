@@ -96,11 +96,11 @@ async def test_colab_errors_and_what_is_not_there_yet(
             kernel_id,
             "from google.colab import UnsupportedInColabExt, files\n"
             "try:\n"
-            "    files.upload()\n"
+            "    files.upload_file('x.csv')\n"
             "except ImportError as e:\n"
             "    print(type(e).__name__, isinstance(e, UnsupportedInColabExt), '|', e)\n"
             "from google.colab.files import download, view\n",
         )
         assert error is None, out + str(error)
-        assert out.startswith("UnsupportedInColabExt True | google.colab.files.upload is not")
+        assert out.startswith("UnsupportedInColabExt True | google.colab.files.upload_file is not")
         assert "file browser" in out and "google.colab.files" in out

@@ -22,8 +22,9 @@ MISSING: dict[str, str] = {
     "auth": "set GOOGLE_APPLICATION_CREDENTIALS, or run `gcloud auth application-default login`",
     "autoviz": "plot with your usual library",
     "data_table": "JupyterLab shows DataFrames as tables already",
-    # files.download and files.view are there (files.py); only upload is missing.
-    "files": "upload with JupyterLab's file browser (drag files in, or its Upload button)",
+    # files.download, view and upload are there (files.py); only upload_file is missing.
+    "files": "use files.upload(), which saves the chosen file in the current folder, or "
+    "JupyterLab's file browser (drag files in, or its Upload button)",
     "html": "use IPython.display.HTML",
     # output.eval_js, register_callback and clear are there (output.py); output areas, tags and
     # serving a kernel port are not.

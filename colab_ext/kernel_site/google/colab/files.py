@@ -9,7 +9,12 @@ notebook does not download again, as a saved output would. The page reaches only
 serves, so the file must be under the server's root folder (the server names it in
 ``JPY_COLAB_EXT_ROOT_DIR``); ``/content`` paths lead where the server maps ``/content``.
 
-``upload`` is not there yet: using it raises :class:`UnsupportedInColabExt`.
+``upload(target_dir)`` asks the page that ran the cell for files (``colab_ext_files_upload``): it
+shows a picker in the cell's output and writes the chosen files into the folder through the
+server's contents API, in chunks, as the file browser uploads; nothing passes through the kernel's
+channels. The page then names what it wrote on the kernel's stdin channel (as ``eval_js`` is
+answered), and ``upload`` reads those files back, as Colab returns them. ``upload_file`` is not
+there yet: using it raises :class:`UnsupportedInColabExt`.
 
 Standard library (and the running ipykernel) only.
 """
@@ -17,19 +22,23 @@ Standard library (and the running ipykernel) only.
 from __future__ import annotations
 
 import os
+import sys
+import uuid
 from typing import Any
 
-from . import _content, _iopub
+from . import _content, _iopub, _stdin_reply
 from ._unsupported import unsupported
 
-__all__ = ["FileOutsideServerRootError", "download", "view"]
+__all__ = ["FileOutsideServerRootError", "download", "upload", "view"]
 
 #: The IOPub message that asks the page to download or open a file.
 REQUEST_MESSAGE = "colab_ext_files_request"
+#: The IOPub message that asks the page for files to upload.
+UPLOAD_MESSAGE = "colab_ext_files_upload"
 #: The server's root folder, set by the server for its kernels.
 ROOT_VARIABLE = "JPY_COLAB_EXT_ROOT_DIR"
 #: Colab's names that colab-ext does not provide yet.
-_NOT_YET = ("upload", "upload_file")
+_NOT_YET = ("upload_file",)
 
 
 class FileOutsideServerRootError(ValueError):
@@ -57,15 +66,23 @@ def _relative_to(root: str, path: str) -> str | None:
     return path[len(prefix) :].replace(os.sep, "/")
 
 
-def _server_path(filename: str, local: str, verb: str) -> str:
-    """Where the server serves ``local``, relative to its root (as the file browser names it)."""
-    root = _server_root()
+def _served_as(root: str, local: str) -> str | None:
+    """Where the server serves ``local``, relative to ``root``, or None outside it."""
     # As written first (a symlink inside the root is served under its own name), then resolved
     # (a /content symlink, a cwd reached through a link).
     for candidate in (local, os.path.realpath(local)):
         relative = _relative_to(root, candidate)
         if relative is not None:
             return relative
+    return None
+
+
+def _server_path(filename: str, local: str, verb: str) -> str:
+    """Where the server serves ``local``, relative to its root (as the file browser names it)."""
+    root = _server_root()
+    relative = _served_as(root, local)
+    if relative is not None:
+        return relative
     raise FileOutsideServerRootError(
         f"Cannot {verb} {filename}: only files under the Jupyter server's root folder {root} "
         "(the file browser's top folder) can be reached from the page here. Copy it there "
@@ -124,6 +141,73 @@ def view(filepath: str) -> None:
     if not os.path.exists(local):
         raise FileNotFoundError(f"Cannot find file: {filepath}")
     _ask_page("view", _server_path(str(filepath), local, "view"), local)
+
+
+def upload(target_dir: str = "") -> dict[str, bytes]:
+    """Render a widget to upload local (to the browser) files to the kernel.
+
+    Blocks until the files are available. The files are saved in ``target_dir`` (the current
+    folder by default, created if missing); a name already there gets a free one, ``name (1).ext``,
+    as in Colab. Cancelling uploads nothing and returns ``{}``.
+
+    Args:
+      target_dir: The folder to save the files in, under the server's root folder.
+
+    Returns:
+      A map of the form {<filename>: <file contents>} for all uploaded files.
+
+    Raises:
+      FileOutsideServerRootError: ``target_dir`` is outside the server's root folder.
+      RuntimeError: no page can answer (the cell was run headless, by nbclient or papermill).
+    """
+    kernel = _stdin_reply.running_kernel("google.colab.files.upload")
+    if not _iopub.frontend_can_answer():
+        # nbclient, papermill: no person will choose files, and waiting would hang the run.
+        raise RuntimeError(
+            "google.colab.files.upload needs a person to choose files in the page, and this cell "
+            "was run by a frontend that cannot answer (it sent it without allow_stdin, as "
+            "nbclient and papermill do). Run it from JupyterLab, or copy the files in place."
+        )
+    folder = _local(target_dir or os.getcwd())
+    root = _server_root()
+    relative = _served_as(root, folder)
+    if relative is None:
+        raise FileOutsideServerRootError(
+            f"Cannot upload to {target_dir or folder}: the page can write only under the Jupyter "
+            f"server's root folder {root} (the file browser's top folder). Upload to a folder "
+            "there, e.g. files.upload('uploads'), and move the files with shutil.move."
+        )
+    os.makedirs(folder, exist_ok=True)
+    request_id = uuid.uuid4().hex
+    if not _iopub.announce(UPLOAD_MESSAGE, {"id": request_id, "dir": relative, "multiple": True}):
+        raise RuntimeError(
+            "google.colab.files.upload could not reach the page: run it in a cell of a notebook "
+            "open in JupyterLab."
+        )
+    reply = _stdin_reply.read_reply(kernel, request_id, None) or {}
+    if "error" in reply:
+        raise RuntimeError(f"google.colab.files.upload: {reply['error']}")
+    return _read_uploaded(folder, target_dir, reply.get("data") or {})
+
+
+def _read_uploaded(folder: str, target_dir: str, answer: dict[str, Any]) -> dict[str, bytes]:
+    """The files the page says it wrote into ``folder``, read back, with Colab's lines."""
+    uploaded: dict[str, bytes] = {}
+    for item in answer.get("files") or []:
+        name, saved = item.get("name"), item.get("saved")
+        if not isinstance(name, str) or not _single_name(saved):
+            continue
+        with open(os.path.join(folder, saved), "rb") as file:
+            uploaded[name] = file.read()
+        print(f"Saving {name} to {os.path.join(target_dir, saved)}")
+    for item in answer.get("errors") or []:
+        print(f"Could not upload {item.get('name')}: {item.get('error')}", file=sys.stderr)
+    return uploaded
+
+
+def _single_name(name: Any) -> bool:
+    """Whether ``name`` is one name in the folder: the page's answer is checked, not trusted."""
+    return isinstance(name, str) and name not in ("", ".", "..") and "/" not in name
 
 
 def __getattr__(name: str) -> Any:

@@ -25,12 +25,11 @@ from __future__ import annotations
 import importlib
 import json
 import sys
-import time
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from . import _iopub
+from . import _iopub, _stdin_reply
 from ._unsupported import unsupported
 
 __all__ = [
@@ -44,8 +43,6 @@ __all__ = [
 
 #: The IOPub message that asks the page to evaluate a script.
 REQUEST_MESSAGE = "colab_ext_output_request"
-#: What the page's answer on stdin says it is (Colab's own name for it).
-REPLY_TYPE = "colab_reply"
 #: Colab's names that colab-ext does not provide yet.
 _NOT_YET = (
     "redirect_to_element",
@@ -57,8 +54,6 @@ _NOT_YET = (
     "serve_kernel_port_as_iframe",
     "serve_kernel_port_as_window",
 )
-#: How often the wait for the page's answer looks for an interrupt (seconds).
-_POLL = 0.05
 
 
 def _colab_error_base() -> type[Exception]:
@@ -79,21 +74,6 @@ class MessageError(_ColabError):  # type: ignore[misc,valid-type]
 
 
 _functions: dict[str, Callable[..., Any]] = {}
-
-
-def _kernel() -> Any:
-    """The running ipykernel kernel, or a RuntimeError that says eval_js needs one."""
-    try:
-        from ipykernel.kernelbase import Kernel
-
-        if Kernel.initialized():
-            return Kernel.instance()
-    except ImportError:
-        pass
-    raise RuntimeError(
-        "google.colab.output.eval_js needs a notebook: run it in a cell of a notebook open in "
-        "JupyterLab."
-    )
 
 
 def eval_js(script: str, ignore_result: bool = False, timeout_sec: float | None = None) -> Any:
@@ -118,7 +98,7 @@ def eval_js(script: str, ignore_result: bool = False, timeout_sec: float | None 
     """
     if not isinstance(script, str):
         raise TypeError(f"script must be a str of JavaScript, not {type(script).__name__}.")
-    kernel = _kernel()
+    kernel = _stdin_reply.running_kernel("google.colab.output.eval_js")
     if not ignore_result and not _iopub.frontend_can_answer():
         # nbclient, papermill: no page will answer, and waiting would hang the run for good.
         raise RuntimeError(
@@ -135,48 +115,12 @@ def eval_js(script: str, ignore_result: bool = False, timeout_sec: float | None 
         )
     if ignore_result:
         return None
-    return _read_reply(kernel, request_id, timeout_sec)
-
-
-def _read_reply(kernel: Any, request_id: str, timeout_sec: float | None) -> Any:
-    """The page's answer to ``request_id`` from the kernel's stdin channel; other answers that
-    come meanwhile (a late one to an earlier request) are dropped, as Colab drops them."""
-    sys.stdout.flush()
-    sys.stderr.flush()
-    deadline = time.monotonic() + timeout_sec if timeout_sec else None
-    socket = kernel.stdin_socket
-    while deadline is None or time.monotonic() < deadline:
-        wait = _POLL if deadline is None else max(0.0, min(_POLL, deadline - time.monotonic()))
-        # A short poll, then again: an interrupt (KeyboardInterrupt) gets through between them.
-        if not socket.poll(int(wait * 1000)):
-            continue
-        try:
-            _, message = kernel.session.recv(socket, mode=1)  # zmq.NOBLOCK
-        except Exception:
-            message = None  # a malformed message is no answer
-        reply = _reply_of(message)
-        if reply is None or reply.get("colab_msg_id") != request_id:
-            continue
-        if "error" in reply:
-            raise MessageError(reply["error"])
-        return reply.get("data")
-    return None
-
-
-def _reply_of(message: Any) -> dict[str, Any] | None:
-    """The ``colab_reply`` an ``input_reply`` carries as its value (a JSON text, or an object as
-    Colab's page sends it), or None when it carries none."""
-    if not isinstance(message, dict):
-        return None
-    value = (message.get("content") or {}).get("value")
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return None
-    if isinstance(value, dict) and value.get("type") == REPLY_TYPE:
-        return value
-    return None
+    reply = _stdin_reply.read_reply(kernel, request_id, timeout_sec)
+    if reply is None:
+        return None  # timed out, as Colab returns
+    if "error" in reply:
+        raise MessageError(reply["error"])
+    return reply.get("data")
 
 
 def register_callback(function_name: str, callback: Callable[..., Any]) -> None:

@@ -1,0 +1,75 @@
+"""The page's answers to the kernel, on the kernel's stdin channel, while a cell runs.
+
+A feature that asks the page something (``output.eval_js``, ``files.upload``) names its request
+with an id on IOPub; the page answers with an ``input_reply`` whose value is Colab's
+``colab_reply`` (``{type, colab_msg_id, data | error}``). The stdin channel is the one a kernel
+reads while a cell runs (its shell channel waits for the cell to end), and only a connection that
+may run code in the kernel can write to it.
+
+Standard library (and the running ipykernel) only.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from typing import Any
+
+#: What the page's answer on stdin says it is (Colab's own name for it).
+REPLY_TYPE = "colab_reply"
+#: How often the wait for the page's answer looks for an interrupt (seconds).
+_POLL = 0.05
+
+
+def running_kernel(what: str) -> Any:
+    """The running ipykernel kernel, or a RuntimeError that says ``what`` needs one."""
+    try:
+        from ipykernel.kernelbase import Kernel
+
+        if Kernel.initialized():
+            return Kernel.instance()
+    except ImportError:
+        pass
+    raise RuntimeError(
+        f"{what} needs a notebook: run it in a cell of a notebook open in JupyterLab."
+    )
+
+
+def read_reply(kernel: Any, request_id: str, timeout_sec: float | None) -> dict[str, Any] | None:
+    """The page's ``colab_reply`` to ``request_id`` (it holds ``data`` or ``error``), or None when
+    ``timeout_sec`` passed first. Other answers that come meanwhile (a late one to an earlier
+    request) are dropped, as Colab drops them; an interrupt gets through while waiting."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    deadline = time.monotonic() + timeout_sec if timeout_sec else None
+    socket = kernel.stdin_socket
+    while deadline is None or time.monotonic() < deadline:
+        wait = _POLL if deadline is None else max(0.0, min(_POLL, deadline - time.monotonic()))
+        # A short poll, then again: an interrupt (KeyboardInterrupt) gets through between them.
+        if not socket.poll(int(wait * 1000)):
+            continue
+        try:
+            _, message = kernel.session.recv(socket, mode=1)  # zmq.NOBLOCK
+        except Exception:
+            message = None  # a malformed message is no answer
+        reply = _reply_of(message)
+        if reply is not None and reply.get("colab_msg_id") == request_id:
+            return reply
+    return None
+
+
+def _reply_of(message: Any) -> dict[str, Any] | None:
+    """The ``colab_reply`` an ``input_reply`` carries as its value (a JSON text, or an object as
+    Colab's page sends it), or None when it carries none."""
+    if not isinstance(message, dict):
+        return None
+    value = (message.get("content") or {}).get("value")
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return None
+    if isinstance(value, dict) and value.get("type") == REPLY_TYPE:
+        return value
+    return None
