@@ -113,7 +113,7 @@ UNSUPPORTED = """
 from google.colab import drive, files, output
 import google.colab
 for use in (
-    lambda: files.upload(),
+    lambda: files.upload_file('x.csv'),
     lambda: output.serve_kernel_port_as_window(8000),
     lambda: google.colab.sheets.InteractiveSheet,
     lambda: google.colab.not_a_module,
@@ -137,7 +137,7 @@ async def test_what_colab_has_and_we_do_not_says_so(jp_serverapp: Any, jp_fetch:
     assert len(lines) == 5, out
     assert all("not available in colab-ext" in line for line in lines), out
     assert all("It provides google.colab.drive" in line for line in lines), out
-    assert lines[0].startswith("UnsupportedInColabExt True | google.colab.files.upload is not")
+    assert lines[0].startswith("UnsupportedInColabExt True | google.colab.files.upload_file is not")
     assert "file browser" in lines[0]
     assert "google.colab.output.serve_kernel_port_as_window" in lines[1]
     assert (

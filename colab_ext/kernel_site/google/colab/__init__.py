@@ -5,8 +5,9 @@ starts. ``google/`` there has no ``__init__.py``: it is a namespace package, so 
 ``google.protobuf`` and the other ``google.*`` packages installed in the kernel's Python still
 import.
 
-What works: ``drive``, ``files.download`` and ``files.view``, ``output.eval_js``,
-``output.register_callback`` and ``output.clear`` (and ``userdata`` where installed).
+What works: ``drive``, ``files.upload``, ``files.download`` and ``files.view``,
+``output.eval_js``, ``output.register_callback`` and ``output.clear``, ``auth`` (the machine's
+Google Cloud credentials), and ``userdata`` where installed.
 Every other name Colab has is importable but raises :class:`UnsupportedInColabExt` on use, naming
 what is missing. Only the standard library is used here: the kernel may run another Python than
 the server's.
@@ -22,7 +23,7 @@ from typing import Any
 from . import _content
 from ._unsupported import UnsupportedInColabExt, has_real_module, install_stand_ins, unsupported
 
-__all__ = ["UnsupportedInColabExt", "drive", "files", "output"]
+__all__ = ["UnsupportedInColabExt", "auth", "drive", "files", "output"]
 
 install_stand_ins(sys.modules[__name__])
 _content.install_cd_translation()
@@ -37,4 +38,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | {"drive", "files", "output"})
+    return sorted(set(globals()) | {"auth", "drive", "files", "output"})

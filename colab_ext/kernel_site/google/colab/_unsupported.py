@@ -19,7 +19,6 @@ PROJECT = "colab-ext"
 #: Submodules of Colab's ``google.colab`` missing here, and what to use meanwhile.
 MISSING: dict[str, str] = {
     "ai": "call a model provider's own client library",
-    "auth": "set GOOGLE_APPLICATION_CREDENTIALS, or run `gcloud auth application-default login`",
     "autoviz": "plot with your usual library",
     "data_table": "JupyterLab shows DataFrames as tables already",
     # files.download, view and upload are there (files.py); only upload_file is missing.
