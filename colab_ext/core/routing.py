@@ -27,8 +27,15 @@ def tornado_pattern(template: str) -> str:
     """A tornado URL pattern (without base_url) for an OpenAPI path template.
 
     ``runtime/kernels/{kernel_id}`` becomes ``/colab/runtime/kernels/(?P<kernel_id>[^/]+)``.
+    A parameter named ``*_path`` spans several segments (``(?P<ref_path>.+)``): a file's path
+    in a repository, say, whose slashes stay slashes in the URL.
     """
-    body = _PARAMETER.sub(lambda m: f"(?P<{m.group(1)}>[^/]+)", template.strip("/"))
+
+    def parameter(match: re.Match[str]) -> str:
+        name = match.group(1)
+        return f"(?P<{name}>.+)" if name.endswith("_path") else f"(?P<{name}>[^/]+)"
+
+    body = _PARAMETER.sub(parameter, template.strip("/"))
     return url_path_join("/", API_PREFIX, body)
 
 

@@ -1,4 +1,5 @@
-"""GitHub: connect, open from GitHub, save a copy in GitHub (commit or pull request), gists."""
+"""GitHub: connect, open from GitHub, save a copy in GitHub (commit or pull request), gists,
+and open-in links (Colab's ``/github/...`` URLs served by this server)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ from .handlers import (
     OpenHandler,
     SaveHandler,
 )
+from .link_opener import LinkOpener
 from .local import LocalNotebooks
+from .open_pages import OpenGistLinkHandler, OpenGitHubLinkHandler, OpenLinkHandler
 from .opener import GitHubOpener
 from .saver import GitHubSaver
 from .settings import GitHubSettings
@@ -43,12 +46,14 @@ def setup(app: ColabExt) -> list[Route]:
     clients = GitHubClients(app)
     account = GitHubAccount(app, store, clients)
     local = LocalNotebooks(server.contents_manager)
+    opener = GitHubOpener(account, clients, local)
     services = {
         "account": account,
-        "opener": GitHubOpener(account, clients, local),
+        "opener": opener,
         "saver": GitHubSaver(account, clients, local),
         "gists": GistSaver(account, clients, local),
     }
+    links = LinkOpener(app, opener, local)
 
     async def stop() -> None:
         await account.close()
@@ -62,4 +67,8 @@ def setup(app: ColabExt) -> list[Route]:
         route("github/open", OpenHandler, **services),
         route("github/save", SaveHandler, **services),
         route("github/gist", GistHandler, **services),
+        # Open-in links: Colab's URL scheme under colab/open/ (pages, not JSON; see open_pages).
+        route("open", OpenLinkHandler, links=links),
+        route("open/github/{owner}/{repo}/blob/{ref_path}", OpenGitHubLinkHandler, links=links),
+        route("open/gist/{gist_path}", OpenGistLinkHandler, links=links),
     ]

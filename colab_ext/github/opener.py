@@ -19,7 +19,7 @@ from .account import GitHubAccount
 from .client import GitHubClients
 from .local import LocalNotebooks
 from .notebooks import parse, with_record
-from .urls import FileLocation, GistLocation, parse_url
+from .urls import FileLocation, GistLocation, Location, parse_url
 
 
 def file_bytes(repo: Repository, item: ContentFile) -> bytes:
@@ -51,22 +51,31 @@ class GitHubOpener:
                 str(body.get("repo", "")),
                 f"{body.get('ref', '')}/{body.get('path', '')}",
             )
-        client = self.clients.client(token)
-        if isinstance(location, GistLocation):
-            name, data, record = await self.clients.run(
-                "reading the gist", lambda: self._read_gist(client, location), client
-            )
-        else:
-            name, data, record = await self.clients.run(
-                "reading the notebook", lambda: self._read_file(client, location), client
-            )
+        name, data, record = await self.read(location, token=token)
         notebook = with_record(parse(data, name), **record)
         path = await self.local.free_path(folder, name)
         await self.local.write(path, notebook)
         return {"path": path, "origin": record}
 
+    async def read(
+        self, location: Location, *, token: str | None = None, max_bytes: int | None = None
+    ) -> tuple[str, bytes, dict[str, Any]]:
+        """The notebook at ``location``: its file name (as GitHub has it: not yet a safe local
+        name), its bytes and the GitHub record to keep. Larger than ``max_bytes``: refused
+        before its content is downloaded."""
+        client = self.clients.client(token or self.account.token())
+        if isinstance(location, GistLocation):
+            return await self.clients.run(
+                "reading the gist", lambda: self._read_gist(client, location, max_bytes), client
+            )
+        return await self.clients.run(
+            "reading the notebook", lambda: self._read_file(client, location, max_bytes), client
+        )
+
     @staticmethod
-    def _read_file(client: Github, location: FileLocation) -> tuple[str, bytes, dict[str, Any]]:
+    def _read_file(
+        client: Github, location: FileLocation, max_bytes: int | None = None
+    ) -> tuple[str, bytes, dict[str, Any]]:
         if not location.owner or not location.repo or "/" not in location.rest:
             raise BadRequest("Say which repository, branch and notebook to open.")
         repo = client.get_repo(f"{location.owner}/{location.repo}")
@@ -81,6 +90,7 @@ class GitHubOpener:
                 raise BadRequest(f"'{path}' is a folder on GitHub, not a notebook.")
             if not path.endswith(".ipynb"):
                 raise BadRequest(f"'{path}' is not a notebook (.ipynb).")
+            _check_size(path, item.size, max_bytes)
             record = {
                 "file": {
                     "owner": repo.owner.login,
@@ -98,7 +108,9 @@ class GitHubOpener:
         )
 
     @staticmethod
-    def _read_gist(client: Github, location: GistLocation) -> tuple[str, bytes, dict[str, Any]]:
+    def _read_gist(
+        client: Github, location: GistLocation, max_bytes: int | None = None
+    ) -> tuple[str, bytes, dict[str, Any]]:
         gist = client.get_gist(location.gist_id)
         notebooks = {n: f for n, f in gist.files.items() if n.endswith(".ipynb")}
         if location.filename:
@@ -107,6 +119,7 @@ class GitHubOpener:
             chosen = next(iter(notebooks.values()), None)
         if chosen is None:
             raise NotFound("That gist has no notebook (.ipynb) in it.")
+        _check_size(chosen.filename, chosen.size, max_bytes)
         content = chosen.content
         if content is None or getattr(chosen, "truncated", False):
             raise BadRequest("That gist's notebook is too large to read through the API.")
@@ -168,3 +181,11 @@ def _repo_entry(repo: Repository) -> dict[str, Any]:
         "default_branch": repo.default_branch,
         "can_push": bool(permissions and permissions.push),
     }
+
+
+def _check_size(name: str, size: int | None, max_bytes: int | None) -> None:
+    if max_bytes is not None and size is not None and size > max_bytes:
+        raise BadRequest(
+            f"'{name}' is {size:,} bytes, more than the {max_bytes:,} this server opens from a "
+            "link."
+        )

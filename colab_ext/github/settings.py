@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from traitlets import Float, Int, Unicode, default
+from traitlets import Float, Int, List, Unicode, default
 from traitlets.config import Configurable
 
 
@@ -78,4 +78,26 @@ class GitHubSettings(Configurable):
         config=True,
         help="Notebooks larger than this many bytes are committed through the Git Data API "
         "(blobs, trees, commits) instead of the contents API, which refuses files near 1 MB.",
+    )
+
+    open_in_folder = Unicode(
+        "",
+        config=True,
+        help="Folder (relative to the server root) that open-in links "
+        "(<base_url>/colab/open/...) copy notebooks into unless the user picks another on the "
+        "confirmation page. Empty: the root, where the file browser starts.",
+    )
+
+    open_url_allowed_hosts = List(
+        Unicode(),
+        ["raw.githubusercontent.com", "gist.githubusercontent.com"],
+        config=True,
+        help="Hosts that the '?url=' form of open-in links may fetch a notebook from (https "
+        "only, exact host names, lower case). Empty: the '?url=' form is off.",
+    )
+
+    open_max_bytes = Int(
+        20_000_000,
+        config=True,
+        help="Largest notebook, in bytes, that an open-in link may fetch.",
     )

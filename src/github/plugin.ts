@@ -1,6 +1,6 @@
 /**
  * The GitHub feature: File > Open from GitHub, Save a copy in GitHub, Save a copy as a GitHub
- * Gist, and GitHub account (menus declared in `schema/github.json`). The dialogs' code loads
+ * Gist, Copy open-in link, and GitHub account (menus declared in `schema/github.json`). The dialogs' code loads
  * only when a command runs.
  *
  * `colab-ext:github-save-gist` is also used by other features (share links): it takes
@@ -22,6 +22,7 @@ export namespace CommandIDs {
   export const open = 'colab-ext:github-open';
   export const saveCopy = 'colab-ext:github-save-copy';
   export const saveGist = 'colab-ext:github-save-gist';
+  export const copyOpenLink = 'colab-ext:github-copy-open-link';
 }
 
 function pathArgument(args: { path?: unknown }): string | undefined {
@@ -79,6 +80,17 @@ export const githubPlugin: JupyterFrontEndPlugin<void> = {
       execute: async args => {
         const { saveGist } = await import('./flows');
         return saveGist(app, trans, pathArgument(args));
+      }
+    });
+    app.commands.addCommand(CommandIDs.copyOpenLink, {
+      label: trans.__('Copy Open-in Link…'),
+      caption: trans.__(
+        'Copy a link that opens this notebook, from GitHub, on this server; with badge snippets'
+      ),
+      isEnabled: hasNotebook,
+      execute: async args => {
+        const { copyOpenInLink } = await import('./openLinkDialog');
+        return copyOpenInLink(app, trans, pathArgument(args));
       }
     });
     for (const command of Object.values(CommandIDs)) {

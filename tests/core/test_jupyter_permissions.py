@@ -6,6 +6,7 @@ forbid restarting kernels, writing files and publishing notebooks through colab-
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from typing import Any
@@ -28,6 +29,7 @@ AT_LEAST = {
     ("POST", "github/save"): {("read", "contents")},
     ("POST", "github/gist"): {("read", "contents")},
     ("POST", "github/open"): {("write", "contents")},
+    ("POST", "open"): {("write", "contents")},
     ("POST", "drive/open"): {("write", "contents")},
     ("POST", "drive/save"): {("read", "contents")},
     ("POST", "drive/mount"): {("write", "contents")},
@@ -98,6 +100,11 @@ async def test_a_user_without_jupyters_permissions_is_refused_on_every_such_rout
             action, resource = needed[0]
             if response.code != 403:
                 wrong.append(f"{method.upper()} {pattern} -> {response.code}")
+            elif response.headers.get("Content-Type", "").startswith("text/html"):
+                # A page a browser navigates to (open-in links) says it on the page.
+                message = html.unescape(response.body.decode())
+                if f"'{action}' permission on '{resource}'" not in message:
+                    wrong.append(f"{method.upper()} {pattern}: {message}")
             elif not issubclass(handler, WebSocketHandler):
                 message = json.loads(response.body)["message"]
                 if f"'{action}' permission on '{resource}'" not in message:

@@ -12,6 +12,10 @@ from tests.routes import methods_of, sample_url
 #: by name, and they check their own scoped tokens instead.
 ALLOWED_UNAUTHENTICATED: set[str] = {"SharedPageHandler", "SharedNotebookDownloadHandler"}
 
+#: Pages a browser navigates to (open-in links): without credentials, GET is sent to the login
+#: page (and back after it) instead of a 403; every other method is still a 403.
+LOGIN_REDIRECT_PAGES: set[str] = {"OpenLinkHandler", "OpenGitHubLinkHandler", "OpenGistLinkHandler"}
+
 # A matching xsrf cookie and header, so that a POST is refused for lacking authentication and not
 # merely for lacking an xsrf token (which would hide a handler that forgot @web.authenticated).
 XSRF = "deadbeef"
@@ -47,8 +51,12 @@ async def test_every_route_refuses_unauthenticated_requests(
                 body=b"{}" if method in ("post", "put", "patch") else None,
                 headers={"Cookie": f"_xsrf={XSRF}", "X-XSRFToken": XSRF},
                 raise_error=False,
+                follow_redirects=False,
             )
-            if response.code != 403:
+            if handler.__name__ in LOGIN_REDIRECT_PAGES and method == "get":
+                if response.code != 302 or "/login?next=" not in response.headers["Location"]:
+                    answered.append(f"GET {pattern} -> {response.code}, not to the login page")
+            elif response.code != 403:
                 answered.append(f"{method.upper()} {pattern} -> {response.code}")
     assert answered == [], "routes that answered without authentication:\n" + "\n".join(answered)
 
