@@ -108,10 +108,10 @@ async def test_slow_driver_leaves_the_event_loop_responsive(
     nvml: Any, get_resources: Any, jp_fetch: Any
 ) -> None:
     nvml(gpus=["Slow GPU"], delay_ms=250)  # every NVML call takes 250 ms; a reading ~14 calls
-    started = time.monotonic()
     gpu = await gpu_state(get_resources)
-    assert time.monotonic() - started < 1.5  # answered after the deadline, not the driver
-    assert gpu["state"] in ("pending", "slow")
+    # Answered at the deadline, not when the driver is done (~3.5 s): the reading is not in yet.
+    # (No bound on the wall time: under load the answer itself can take seconds here.)
+    assert gpu["state"] in ("pending", "slow") and not gpu["devices"]
 
     # While the driver grinds, the server answers other requests at once.
     stall = asyncio.ensure_future(_worst_loop_stall(2.0))
