@@ -51,5 +51,6 @@ def setup(app: ColabExt) -> list[Route]:
         "drive/mount": h.DriveMountHandler,
         "drive/unmount": h.DriveUnmountHandler,
         "drive/connect-requests/{request_id}/decline": h.DriveConnectRequestHandler,
+        "drive/kernel-credentials": h.DriveKernelCredentialsHandler,
     }
     return [route(path, handler, drive=drive) for path, handler in routes.items()]

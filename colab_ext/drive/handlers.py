@@ -14,7 +14,8 @@ from tornado import web
 
 from ..core.errors import BadRequest
 from ..core.handlers import ColabHandler
-from ..core.permissions import READ_CONTENTS, WRITE_CONTENTS, needs
+from ..core.kernel_proof import require_kernel
+from ..core.permissions import EXECUTE_KERNELS, READ_CONTENTS, WRITE_CONTENTS, needs
 from .connect_requests import valid_request_id
 from .copies import list_folder
 from .service import DriveService
@@ -281,6 +282,25 @@ class DriveConnectRequestHandler(DriveHandler):
     async def post(self, request_id: str) -> None:
         self.drive.connect_requests.decline(valid_request_id(request_id))
         self.write_json({"declined": True})
+
+
+class DriveKernelCredentialsHandler(DriveHandler):
+    """``POST /colab/drive/kernel-credentials``: the Drive connection's Google credentials for
+    ``google.colab.auth.authenticate_user()`` in a kernel of this server.
+
+    Only a kernel gets them: the request must carry the kernel's id and the key that signs its
+    messages, which the server and that kernel know and a browser never sees (so a page's script,
+    even with the user's token, gets a 403)."""
+
+    jupyter_permissions = needs(post=(EXECUTE_KERNELS,))
+
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        require_kernel(
+            self.kernel_manager, self.json_body(), "google.colab.auth.authenticate_user()"
+        )
+        self.write_json(self.drive.connector.kernel_credentials())
 
 
 class DriveUnmountHandler(DriveHandler):

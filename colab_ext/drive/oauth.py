@@ -125,6 +125,28 @@ class DriveConnector:
             )
         return user_credentials(token, self.store)
 
+    def kernel_credentials(self) -> dict[str, Any]:
+        """What ``google.colab.auth.authenticate_user()`` in a kernel of this server uses: the
+        Drive connection's user credentials as an Application Default Credentials record, the
+        admin's service account key file, or (``application_default``) the machine's own."""
+        if self.kind == "service_account":
+            return {"kind": "service_account", "path": self.service_account_file}
+        if self.kind == "application_default":
+            return {"kind": "application_default"}
+        token = self.store.load_token()
+        if not token or not token.get("refresh_token"):
+            raise ColabError(
+                "Google Drive is not connected. Use Connect to Google Drive first.", status=409
+            )
+        record = {
+            "type": "authorized_user",
+            "client_id": token.get("client_id", ""),
+            "client_secret": token.get("client_secret", ""),
+            "refresh_token": token["refresh_token"],
+            "token_uri": token.get("token_uri", ""),
+        }
+        return {"kind": "oauth", "credentials": record, "scopes": token.get("scopes") or SCOPES}
+
     # --- the web flow --------------------------------------------------------------------------
     def _client_or_fail(self) -> dict[str, Any]:
         client = self.client()

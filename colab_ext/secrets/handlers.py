@@ -18,6 +18,7 @@ from tornado import web
 
 from ..core.errors import BadRequest
 from ..core.handlers import ColabHandler
+from ..core.kernel_proof import require_kernel
 from ..core.permissions import EXECUTE_KERNELS, needs
 from .grants import SecretGrants
 from .store import SecretStore, check_name
@@ -186,9 +187,7 @@ class KernelLookupHandler(_SecretsHandler):
     @authorized
     async def post(self) -> None:
         body = self.json_body()
-        kernel_id = body.get("kernel_id")
-        if not isinstance(kernel_id, str):
-            raise BadRequest("kernel_id must be the id of the kernel that asks.")
+        kernel_id = require_kernel(self.kernel_manager, body, "google.colab.userdata.get")
         self.write_json(await self.grants.lookup(kernel_id, body.get("name")))
 
 
@@ -202,9 +201,10 @@ class KernelWaitHandler(_SecretsHandler):
     @authorized
     async def post(self) -> None:
         body = self.json_body()
-        request_id, kernel_id = body.get("request_id"), body.get("kernel_id")
-        if not isinstance(request_id, str) or not isinstance(kernel_id, str):
-            raise BadRequest("kernel_id and request_id must be those of the lookup.")
+        kernel_id = require_kernel(self.kernel_manager, body, "google.colab.userdata.get")
+        request_id = body.get("request_id")
+        if not isinstance(request_id, str):
+            raise BadRequest("request_id must be that of the lookup.")
         if flag(body, "cancel") is True:
             self.grants.cancel(request_id, kernel_id)
             self.write_json({"state": "cancelled"})

@@ -255,3 +255,25 @@ async def test_an_unanswered_prompt_times_out_as_notebook_access_error(
             assert asyncio.get_running_loop().time() - started >= 10
         finally:
             page.close()
+
+
+async def test_only_the_kernel_itself_reads_values_through_the_kernel_routes(
+    jp_fetch: Any, jp_serverapp: Any
+) -> None:
+    # A page knows the kernel's id and has the user's token; it never has the kernel's message
+    # key, so it cannot read a granted secret through the routes userdata.get uses.
+    from tornado.httpclient import HTTPClientError
+
+    await jp_serverapp.extension_manager.start_all_extensions()  # the kernels' server file
+    async with notebook_session(jp_fetch, "nb.ipynb") as session:
+        kernel_id = session["kernel"]["id"]
+        await add(jp_fetch, "API_KEY", VALUE, path="nb.ipynb", access=True)
+        for route, extra in (("lookup", {"name": "API_KEY"}), ("wait", {"request_id": "x"})):
+            for proof in ({}, {"kernel_key": ""}, {"kernel_key": "guessed"}):
+                body = json.dumps({"kernel_id": kernel_id, **proof, **extra})
+                with pytest.raises(HTTPClientError) as refused:
+                    await jp_fetch("colab", "secrets", "kernel", route, method="POST", body=body)
+                assert refused.value.code in (400, 403)
+                assert VALUE.encode() not in (refused.value.response.body or b"")
+        out, error = await run_code(jp_serverapp, kernel_id, GET.format(name="API_KEY"))
+    assert error is None and out == f"VALUE {VALUE}\n"  # the kernel itself still does

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import urllib.error
 import urllib.request
@@ -43,6 +44,41 @@ class ServerTimeout(ServerError, TimeoutError):
 
     def __init__(self, message: str = "the Jupyter server did not answer in time") -> None:
         super().__init__(0, message)
+
+
+_KERNEL_FILE = re.compile(r"kernel-(.+)\.json$")
+
+
+def kernel_id() -> str:
+    """This kernel's id: jupyter_server names a kernel's connection file ``kernel-<id>.json``."""
+    try:
+        from ipykernel.connect import get_connection_file
+
+        path = get_connection_file()
+    except Exception:
+        path = ""
+    found = _KERNEL_FILE.search(os.path.basename(path or ""))
+    return found.group(1) if found else os.environ.get("JPY_COLAB_EXT_KERNEL_ID", "")
+
+
+def kernel_key() -> str:
+    """The key that signs this kernel's messages: known to the server and this kernel, never to
+    a browser, so a route that answers only kernels asks for it."""
+    try:
+        from ipykernel.kernelbase import Kernel
+
+        if not Kernel.initialized():
+            return ""
+        kernel: Any = Kernel.instance()
+        key: Any = kernel.session.key
+    except Exception:
+        return ""
+    return key.decode() if isinstance(key, bytes) else str(key or "")
+
+
+def runtime_dir() -> str:
+    """Jupyter's runtime folder (owner-only), where this server and its kernels keep their files."""
+    return _runtime_dir()
 
 
 def _runtime_dir() -> str:

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import os
-import re
 from typing import Any
 
 from . import _iopub, _server
@@ -35,8 +33,6 @@ __all__ = ["NotebookAccessError", "SecretNotFoundError", "TimeoutException", "ge
 
 #: The IOPub message that tells the page a prompt opened (``state: open``) or closed.
 REQUEST_MESSAGE = "colab_ext_secret_request"
-
-_KERNEL_FILE = re.compile(r"kernel-(.+)\.json$")
 
 
 class NotebookAccessError(Exception):
@@ -74,18 +70,6 @@ class _PromptTimedOut(NotebookAccessError, TimeoutException):
         )
 
 
-def _kernel_id() -> str:
-    """This kernel's id: jupyter_server names a kernel's connection file ``kernel-<id>.json``."""
-    try:
-        from ipykernel.connect import get_connection_file
-
-        path = get_connection_file()
-    except Exception:
-        path = ""
-    found = _KERNEL_FILE.search(os.path.basename(path or ""))
-    return found.group(1) if found else os.environ.get("JPY_COLAB_EXT_KERNEL_ID", "")
-
-
 def _announce(state: str, request: dict[str, Any]) -> None:
     """Tell the pages connected to this kernel that a prompt opened or closed. Best effort: a
     page opened later finds the prompt on the server itself."""
@@ -102,8 +86,9 @@ def get(key: str) -> str:
     """
     if not isinstance(key, str):
         raise TypeError(f"A secret's name is a str, not {type(key).__name__}.")
-    kernel_id = _kernel_id()
-    answer = _server.call("secrets/kernel/lookup", {"kernel_id": kernel_id, "name": key}, 30)
+    kernel_id = _server.kernel_id()
+    proof = {"kernel_id": kernel_id, "kernel_key": _server.kernel_key()}
+    answer = _server.call("secrets/kernel/lookup", {**proof, "name": key}, 30)
     if answer.get("state") == "pending":
         answer = _wait(key, kernel_id, answer)
     state = answer.get("state")
@@ -118,7 +103,11 @@ def get(key: str) -> str:
 
 def _wait(key: str, kernel_id: str, pending: dict[str, Any]) -> dict[str, Any]:
     request = dict(pending.get("request") or {})
-    body = {"kernel_id": kernel_id, "request_id": request.get("id")}
+    body = {
+        "kernel_id": kernel_id,
+        "kernel_key": _server.kernel_key(),
+        "request_id": request.get("id"),
+    }
     _announce("open", request)
     try:
         return _server.call("secrets/kernel/wait", body, float(pending.get("timeout_s", 120)) + 15)
