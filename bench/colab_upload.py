@@ -2,7 +2,10 @@
 run, with the same file (200 MB by default): the time from handing the file to the page until it is
 all on the server's disk, and for ``files.upload`` also until the call has returned it (the kernel
 reads it back, as Colab returns its contents). Both send base64 in 1 MiB chunks through the
-contents API; ``files.upload`` reads the next chunk while the server writes the last one.
+contents API; ``files.upload`` reads the next chunk while the server writes the last one. Also the
+peak memory (RSS, sampled every 20 ms) of the server and of the notebook's kernel during each
+upload, above what they held before it: the file never passes through either whole, except that
+``files.upload`` returns its bytes in the kernel, as Colab's does.
 
     python bench/colab_upload.py            # 200 MB, 3 runs of each
     python bench/colab_upload.py --mb 50 --runs 1
@@ -15,12 +18,41 @@ import os
 import shutil
 import statistics
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
+import psutil
 from playwright.sync_api import Page, sync_playwright
 from shell_browser import open_notebook
 from startup import CHROMIUM, CHROMIUM_ARGS, free_port, start_lab
+
+
+@contextmanager
+def peak_growth(processes: dict[str, psutil.Process]) -> Iterator[dict[str, float]]:
+    """Peak RSS above the starting RSS, in MiB, per named process, while the block runs."""
+    start = {name: p.memory_info().rss for name, p in processes.items()}
+    peak = dict(start)
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.02):
+            for name, process in processes.items():
+                with suppress(psutil.Error):
+                    peak[name] = max(peak.get(name, 0), process.memory_info().rss)
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    growth: dict[str, float] = {}
+    try:
+        yield growth
+    finally:
+        done.set()
+        thread.join()
+        for name in peak:
+            growth[name] = (peak[name] - start.get(name, peak[name])) / 2**20
 
 
 def wait_for_size(path: Path, size: int, timeout_s: float = 600) -> float:
@@ -96,6 +128,19 @@ def main() -> None:
     server = start_lab(root, port, {**os.environ})
     colab: list[tuple[float, float]] = []
     lab: list[float] = []
+    memory: dict[str, list[dict[str, float]]] = {"colab": [], "lab": []}
+
+    def processes() -> dict[str, psutil.Process]:
+        found = {"server": psutil.Process(server.pid)}
+        kernels = [
+            p
+            for p in found["server"].children(recursive=True)
+            if "ipykernel" in " ".join(p.cmdline())
+        ]
+        if kernels:
+            found["kernel"] = kernels[0]
+        return found
+
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -105,10 +150,12 @@ def main() -> None:
                 for name in ("colab", "lab") if run % 2 == 0 else ("lab", "colab"):
                     folder = f"{name}-{run}"
                     (root / folder).mkdir()
-                    if name == "colab":
-                        colab.append(colab_upload(page, source, root, folder))
-                    else:
-                        lab.append(browser_upload(page, source, root, folder))
+                    with peak_growth(processes()) as growth:
+                        if name == "colab":
+                            colab.append(colab_upload(page, source, root, folder))
+                        else:
+                            lab.append(browser_upload(page, source, root, folder))
+                    memory[name].append(growth)
                     shutil.rmtree(root / folder)
             browser.close()
     finally:
@@ -123,6 +170,10 @@ def main() -> None:
     print(f"  files.upload, returned     : {back:6.2f} s")
     print(f"  file browser Upload, on disk: {own:6.2f} s ({args.mb / own:5.1f} MiB/s)")
     print(f"  ratio file browser/files.upload (on disk): {own / disk:.2f}")
+    for name, label in (("colab", "files.upload"), ("lab", "file browser Upload")):
+        for process in ("server", "kernel"):
+            grown = [m.get(process, 0.0) for m in memory[name]]
+            print(f"  {label}, peak {process} memory growth: {statistics.median(grown):7.1f} MiB")
 
 
 if __name__ == "__main__":
