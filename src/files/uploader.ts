@@ -19,6 +19,7 @@ import {
   uploadReply
 } from './upload';
 import { UploadBox } from './uploadBox';
+import { acknowledge, sendColabReply } from '../kernelReply';
 
 /** The file browser's chunk size: what the server takes in one request without strain. */
 export const CHUNK_SIZE = 1024 * 1024;
@@ -186,10 +187,8 @@ export async function runUpload(
   trans: TranslationBundle
 ): Promise<void> {
   const answer = (value: string): void =>
-    kernel.sendInputReply(
-      { status: 'ok', value },
-      message.header as unknown as KernelMessage.IInputReplyMsg['parent_header']
-    );
+    sendColabReply(kernel, message, value);
+  acknowledge(kernel, message, request.id);
   const cell = cellOf(panel, message);
   if (cell === null) {
     answer(

@@ -29,6 +29,7 @@ import {
   Outcome,
   replyValue
 } from './request';
+import { acknowledge, sendColabReply } from '../kernelReply';
 
 /** How many handled message ids are remembered (two views of one notebook get each once). */
 const REMEMBERED = 64;
@@ -58,14 +59,14 @@ async function answer(
   message: KernelMessage.IMessage,
   request: IEvalRequest
 ): Promise<void> {
+  if (!request.ignoreResult) {
+    acknowledge(kernel, message, request.id);
+  }
   const outcome = await evaluate(request.script);
   if (request.ignoreResult) {
     return;
   }
-  kernel.sendInputReply(
-    { status: 'ok', value: replyValue(request.id, outcome) },
-    message.header as unknown as KernelMessage.IInputReplyMsg['parent_header']
-  );
+  sendColabReply(kernel, message, replyValue(request.id, outcome));
 }
 
 /**

@@ -5,6 +5,7 @@ page does), ``register_callback`` with what the page's invokeFunction evaluates,
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -252,3 +253,27 @@ async def test_a_headless_run_fails_at_once_instead_of_waiting_for_no_page(
     content = reply["content"]
     assert content["status"] == "error" and content["ename"] == "RuntimeError"
     assert "allow_stdin" in content["evalue"] and "papermill" in content["evalue"]
+
+
+async def test_no_page_to_take_the_request_fails_clearly_and_an_ack_keeps_it_waiting(
+    jp_serverapp: Any, jp_fetch: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setenv("JPY_COLAB_EXT_PAGE_ACK_S", "0.5")  # the kernel's environment
+    code = "from google.colab import output\nprint(output.eval_js('1 + 2'))"
+    async with notebook_session(jp_fetch, "nb.ipynb") as session:
+        kernel_id = session["kernel"]["id"]
+        # Nobody takes it (a page without colab-ext, or none): an error that says so.
+        out, error, _ = await run_as_page(jp_serverapp, kernel_id, code, lambda _: None)
+        assert error is not None and error.startswith("NoPageAnswered: No page answered")
+        assert "google.colab.output.eval_js" in error
+
+        # A page that took it may answer long after the window (a person, a slow script).
+        def ack(request: dict[str, Any]) -> list[str]:
+            return [json.dumps({"type": "colab_reply", "colab_msg_id": request["id"], "ack": True})]
+
+        def slowly(_script: str) -> dict[str, Any]:
+            time.sleep(1.5)  # three windows after the ack
+            return {"data": 3}
+
+        out, error, _ = await run_as_page(jp_serverapp, kernel_id, code, slowly, before=ack)
+    assert error is None and out == "3\n"

@@ -94,7 +94,10 @@ def share_links(jp_serverapp: Any) -> Any:
     """The server's share-link service, as its routes hold it (its renderer counts renders)."""
     for rule in _walk_rules(jp_serverapp.web_app.default_router):
         links = (rule.target_kwargs or {}).get("links")
-        if links is not None:
+        # Other features' routes may take a "links" service too (GitHub's open-in links).
+        if links is not None and str(getattr(rule.target, "__module__", "")).startswith(
+            "colab_ext.share"
+        ):
             return links
     raise AssertionError("no share route registered")
 

@@ -2,9 +2,10 @@
 
 A feature that asks the page something (``output.eval_js``, ``files.upload``) names its request
 with an id on IOPub; the page answers with an ``input_reply`` whose value is Colab's
-``colab_reply`` (``{type, colab_msg_id, data | error}``). The stdin channel is the one a kernel
-reads while a cell runs (its shell channel waits for the cell to end), and only a connection that
-may run code in the kernel can write to it.
+``colab_reply`` (``{type, colab_msg_id, data | error}``), after one with ``ack: true`` the moment
+it takes the request, so that a request nobody takes fails clearly instead of waiting for ever.
+The stdin channel is the one a kernel reads while a cell runs (its shell channel waits for the
+cell to end), and only a connection that may run code in the kernel can write to it.
 
 Standard library (and the running ipykernel) only.
 """
@@ -12,6 +13,7 @@ Standard library (and the running ipykernel) only.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from typing import Any
@@ -20,6 +22,15 @@ from typing import Any
 REPLY_TYPE = "colab_reply"
 #: How often the wait for the page's answer looks for an interrupt (seconds).
 _POLL = 0.05
+#: A page with colab-ext says at once that it got a request (``ack``), before the person answers
+#: or a script runs; no word within this many seconds means no such page is there.
+ACK_WITHIN_S = 15.0
+#: The kernel's environment may change it (a slow machine, the tests).
+ACK_VARIABLE = "JPY_COLAB_EXT_PAGE_ACK_S"
+
+
+class NoPageAnswered(RuntimeError):
+    """Nobody took the request: no page with colab-ext shows this notebook's run of the cell."""
 
 
 def running_kernel(what: str) -> Any:
@@ -36,15 +47,28 @@ def running_kernel(what: str) -> Any:
     )
 
 
-def read_reply(kernel: Any, request_id: str, timeout_sec: float | None) -> dict[str, Any] | None:
+def read_reply(
+    kernel: Any, request_id: str, timeout_sec: float | None, what: str = "this call"
+) -> dict[str, Any] | None:
     """The page's ``colab_reply`` to ``request_id`` (it holds ``data`` or ``error``), or None when
     ``timeout_sec`` passed first. Other answers that come meanwhile (a late one to an earlier
-    request) are dropped, as Colab drops them; an interrupt gets through while waiting."""
+    request) are dropped, as Colab drops them; an interrupt gets through while waiting. Raises
+    :class:`NoPageAnswered` when not even the page's ``ack`` came within :data:`ACK_WITHIN_S`
+    (or ``JPY_COLAB_EXT_PAGE_ACK_S``)."""
     sys.stdout.flush()
     sys.stderr.flush()
-    deadline = time.monotonic() + timeout_sec if timeout_sec else None
+    started = time.monotonic()
+    deadline = started + timeout_sec if timeout_sec else None
+    acknowledged = False
+    ack_within = _ack_within()
     socket = kernel.stdin_socket
     while deadline is None or time.monotonic() < deadline:
+        if not acknowledged and time.monotonic() - started > ack_within:
+            raise NoPageAnswered(
+                f"No page answered {what} within {ack_within:g} s. It needs this notebook "
+                "open in JupyterLab with colab-ext, in the page that ran the cell (a page "
+                "without colab-ext, or one closed meanwhile, cannot answer)."
+            )
         wait = _POLL if deadline is None else max(0.0, min(_POLL, deadline - time.monotonic()))
         # A short poll, then again: an interrupt (KeyboardInterrupt) gets through between them.
         if not socket.poll(int(wait * 1000)):
@@ -54,9 +78,20 @@ def read_reply(kernel: Any, request_id: str, timeout_sec: float | None) -> dict[
         except Exception:
             message = None  # a malformed message is no answer
         reply = _reply_of(message)
-        if reply is not None and reply.get("colab_msg_id") == request_id:
-            return reply
+        if reply is None or reply.get("colab_msg_id") != request_id:
+            continue
+        if reply.get("ack"):
+            acknowledged = True  # the page has it; the answer may take as long as the person
+            continue
+        return reply
     return None
+
+
+def _ack_within() -> float:
+    try:
+        return float(os.environ.get(ACK_VARIABLE, "") or ACK_WITHIN_S)
+    except ValueError:
+        return ACK_WITHIN_S
 
 
 def _reply_of(message: Any) -> dict[str, Any] | None:

@@ -184,7 +184,7 @@ def upload(target_dir: str = "") -> dict[str, bytes]:
             "google.colab.files.upload could not reach the page: run it in a cell of a notebook "
             "open in JupyterLab."
         )
-    reply = _stdin_reply.read_reply(kernel, request_id, None) or {}
+    reply = _stdin_reply.read_reply(kernel, request_id, None, "google.colab.files.upload") or {}
     if "error" in reply:
         raise RuntimeError(f"google.colab.files.upload: {reply['error']}")
     return _read_uploaded(folder, target_dir, reply.get("data") or {})

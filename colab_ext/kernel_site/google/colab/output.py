@@ -115,7 +115,7 @@ def eval_js(script: str, ignore_result: bool = False, timeout_sec: float | None 
         )
     if ignore_result:
         return None
-    reply = _stdin_reply.read_reply(kernel, request_id, timeout_sec)
+    reply = _stdin_reply.read_reply(kernel, request_id, timeout_sec, "google.colab.output.eval_js")
     if reply is None:
         return None  # timed out, as Colab returns
     if "error" in reply:
