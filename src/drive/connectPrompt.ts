@@ -11,7 +11,7 @@ import { KernelMessage } from '@jupyterlab/services';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
-import { ranHere } from '../files/request';
+import { ranHere } from '../kernelRequests';
 import { driveApi } from './api';
 
 export const CONNECT_MESSAGE = 'colab_ext_drive_connect';

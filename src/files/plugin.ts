@@ -24,7 +24,8 @@ import {
 } from '@jupyterlab/translation';
 
 import { serverPartLoaded } from '../serverPart/state';
-import { filesRequest, IFilesRequest, ranHere } from './request';
+import { ranHere } from '../kernelRequests';
+import { filesRequest, IFilesRequest } from './request';
 import { uploadRequest } from './upload';
 import { runUpload } from './uploader';
 

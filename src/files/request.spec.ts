@@ -1,6 +1,7 @@
 import { KernelMessage } from '@jupyterlab/services';
 
-import { FILES_MESSAGE, filesRequest, ranHere } from './request';
+import { ranHere } from '../kernelRequests';
+import { FILES_MESSAGE, filesRequest } from './request';
 
 /** An IOPub message as the kernel sends it, under a cell run by the connection `session`. */
 function message(

@@ -47,16 +47,3 @@ export function filesRequest(
     size: typeof size === 'number' ? size : null
   };
 }
-
-/**
- * Whether this page ran the cell that sent `message`: its parent is an `execute_request` whose
- * session is this page's kernel connection. Every page connected to the kernel receives the
- * message; only that one acts, so two tabs never both download.
- */
-export function ranHere(
-  message: KernelMessage.IMessage,
-  clientId: string | undefined
-): boolean {
-  const parent = message.parent_header as Partial<KernelMessage.IHeader>;
-  return clientId !== undefined && parent.session === clientId;
-}

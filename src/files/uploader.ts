@@ -19,7 +19,7 @@ import {
   uploadReply
 } from './upload';
 import { UploadBox } from './uploadBox';
-import { acknowledge, sendColabReply } from '../kernelReply';
+import { acknowledge, sendColabReply } from '../kernelRequests';
 
 /** The file browser's chunk size: what the server takes in one request without strain. */
 export const CHUNK_SIZE = 1024 * 1024;

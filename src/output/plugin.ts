@@ -18,7 +18,6 @@ import {
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { Kernel, KernelMessage } from '@jupyterlab/services';
 
-import { ranHere } from '../files/request';
 import { serverPartLoaded } from '../serverPart/state';
 import {
   evalRequest,
@@ -29,7 +28,7 @@ import {
   Outcome,
   replyValue
 } from './request';
-import { acknowledge, sendColabReply } from '../kernelReply';
+import { acknowledge, ranHere, sendColabReply } from '../kernelRequests';
 
 /** How many handled message ids are remembered (two views of one notebook get each once). */
 const REMEMBERED = 64;

@@ -1,6 +1,8 @@
 /**
- * Answers to a kernel's `google.colab` requests (`output.eval_js`, `files.upload`), on the
- * kernel's stdin channel, as Colab's page answers them (see kernel_site/google/colab/_stdin_reply.py).
+ * A kernel's `google.colab` requests to the page (custom IOPub messages under the cell that made
+ * them: `files.download`, `files.upload`, `output.eval_js`, the Drive prompt) and the page's
+ * answers on the kernel's stdin channel, as Colab's page answers them (see
+ * kernel_site/google/colab/_stdin_reply.py).
  */
 import { Kernel, KernelMessage } from '@jupyterlab/services';
 
@@ -28,4 +30,17 @@ export function acknowledge(
     message,
     JSON.stringify({ type: 'colab_reply', colab_msg_id: id, ack: true })
   );
+}
+
+/**
+ * Whether this page ran the cell that sent `message`: its parent is an `execute_request` whose
+ * session is this page's kernel connection. Every page connected to the kernel receives the
+ * message; only that one acts, so two tabs never both download.
+ */
+export function ranHere(
+  message: KernelMessage.IMessage,
+  clientId: string | undefined
+): boolean {
+  const parent = message.parent_header as Partial<KernelMessage.IHeader>;
+  return clientId !== undefined && parent.session === clientId;
 }
