@@ -29,7 +29,8 @@ module.exports = {
         '--disable-sync'
       ]
     },
-    trace: 'retain-on-failure',
+    // Recording a trace slows every action; a failure is retried in CI, with its trace.
+    trace: 'on-first-retry',
     // Video needs Playwright's own ffmpeg download, which these machines cannot fetch.
     video: 'off'
   },
