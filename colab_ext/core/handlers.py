@@ -11,7 +11,7 @@ from jupyter_server.extension.handler import ExtensionHandlerMixin
 from tornado import web
 
 from .errors import BadRequest, ColabError
-from .permissions import Permissions, implements, missing_permission, needs
+from .permissions import Permissions, needs, refuse_unpermitted
 
 #: The values a yes/no query argument may take (``enum`` in the OpenAPI file).
 FLAG_VALUES = {"1": True, "true": True, "0": False, "false": False}
@@ -53,14 +53,7 @@ class ColabHandler(ExtensionHandlerMixin, JsonErrors, APIHandler):
 
     async def prepare(self) -> None:  # type: ignore[override]
         await super().prepare()
-        method = (self.request.method or "").lower()
-        # Without a user, @web.authenticated refuses the request itself; an unimplemented method
-        # stays tornado's 405.
-        if self.current_user is None or not implements(type(self), method):
-            return
-        missing = await missing_permission(self, method)
-        if missing is not None:
-            raise ColabError(missing, status=403)
+        await refuse_unpermitted(self)
 
     def json_body(self) -> dict[str, Any]:
         """The request body as a JSON object, or a 400 that says what is wrong with it."""

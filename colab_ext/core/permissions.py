@@ -17,6 +17,8 @@ from typing import Any
 from jupyter_core.utils import ensure_async
 from tornado.web import RequestHandler
 
+from .errors import ColabError
+
 #: ``(action, resource)`` as jupyter_server's ``Authorizer.is_authorized`` takes them.
 Permission = tuple[str, str]
 
@@ -83,3 +85,17 @@ async def missing_permission(handler: Any, method: str) -> str | None:
                 "which your account does not have."
             )
     return None
+
+
+async def refuse_unpermitted(handler: Any) -> None:
+    """In ``prepare``: a 403 unless the user may call this request's method on ``handler``.
+
+    Without a user, ``@web.authenticated`` refuses the request itself; a method the handler does
+    not implement stays tornado's 405.
+    """
+    method = (handler.request.method or "").lower()
+    if handler.current_user is None or not implements(type(handler), method):
+        return
+    missing = await missing_permission(handler, method)
+    if missing is not None:
+        raise ColabError(missing, status=403)

@@ -21,7 +21,7 @@ from tornado import web
 
 from ..core.errors import ColabError
 from ..core.handlers import JsonErrors
-from ..core.permissions import WRITE_CONTENTS, implements, missing_permission, needs
+from ..core.permissions import WRITE_CONTENTS, needs, refuse_unpermitted
 from .link_opener import LinkOpener
 from .open_links import OpenLink, gist_link, github_link, parse_source, url_link
 
@@ -67,12 +67,7 @@ class OpenPageHandler(ExtensionHandlerMixin, JsonErrors, JupyterHandler):
 
     async def prepare(self) -> None:  # type: ignore[override]
         await super().prepare()
-        method = (self.request.method or "").lower()
-        if self.current_user is None or not implements(type(self), method):
-            return
-        missing = await missing_permission(self, method)
-        if missing is not None:
-            raise ColabError(missing, status=403)
+        await refuse_unpermitted(self)
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         exc_info = kwargs.get("exc_info")
