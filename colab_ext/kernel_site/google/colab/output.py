@@ -22,7 +22,6 @@ Standard library (and the running ipykernel) only.
 
 from __future__ import annotations
 
-import importlib
 import json
 import sys
 import uuid
@@ -30,6 +29,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from . import _iopub, _stdin_reply
+from ._error_base import colab_error_base
 from ._unsupported import unsupported
 
 __all__ = [
@@ -56,16 +56,7 @@ _NOT_YET = (
 )
 
 
-def _colab_error_base() -> type[Exception]:
-    """Colab's ``google.colab.errors.Error`` where this package has that module, else Exception."""
-    try:
-        base = getattr(importlib.import_module(".errors", __package__), "Error", Exception)
-    except ImportError:
-        return Exception
-    return base if isinstance(base, type) and issubclass(base, Exception) else Exception
-
-
-_ColabError = _colab_error_base()
+_ColabError = colab_error_base()
 
 
 class MessageError(_ColabError):  # type: ignore[misc,valid-type]

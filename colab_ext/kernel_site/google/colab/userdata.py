@@ -12,22 +12,12 @@ Standard library (and the running ipykernel, when there is one) only.
 from __future__ import annotations
 
 import contextlib
-import importlib
 from typing import Any
 
 from . import _iopub, _server
+from ._error_base import colab_error_base
 
-
-def _colab_error_base() -> type[Exception]:
-    """Colab's ``google.colab.errors.Error`` where this package has that module, else Exception."""
-    try:
-        base = getattr(importlib.import_module(".errors", __package__), "Error", Exception)
-    except ImportError:
-        return Exception
-    return base if isinstance(base, type) and issubclass(base, Exception) else Exception
-
-
-_ColabError = _colab_error_base()
+_ColabError = colab_error_base()
 
 __all__ = ["NotebookAccessError", "SecretNotFoundError", "TimeoutException", "get"]
 
