@@ -87,8 +87,13 @@ def memory_fs(mountpoint: str, size: int) -> None:
 
     import mfusepy
 
-    from colab_ext.drive.fuse_direct import DirectIoWithMmap
-    from colab_ext.drive.fusebind import READ_AHEAD_KIB, READ_SIZE, DriveFuse, raise_read_ahead
+    from colab_ext.drive.fusefs.fuse_direct import DirectIoWithMmap
+    from colab_ext.drive.fusefs.fusebind import (
+        READ_AHEAD_KIB,
+        READ_SIZE,
+        DriveFuse,
+        raise_read_ahead,
+    )
 
     block = ctypes.create_string_buffer(READ_SIZE)
     direct_io = DirectIoWithMmap()

@@ -5,6 +5,7 @@ nothing else. A feature is a module with ``setup(app) -> list[Route]``; its admi
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -24,6 +25,9 @@ from .shell.settings import ShellSettings
 
 #: Every feature, in the order its routes are registered.
 FEATURES = [runtime, resources, shell, github, drive, share, secrets]
+#: The most one feature's clean-up may take when the server stops; then the server goes on
+#: without it, so a hung step cannot hold its exit up (jupyter-collaboration bounds its own).
+STOP_STEP_S = 10.0
 
 
 class ColabExt(
@@ -81,13 +85,22 @@ class ColabExt(
             callback()
 
     def on_stop(self, callback: Callable[[], Awaitable[None]]) -> None:
-        """Have ``callback`` run when the server stops (unmount, kill commands, stop samplers)."""
+        """Have ``callback`` run when the server stops (unmount, kill commands, stop samplers),
+        for :data:`STOP_STEP_S` at most."""
         self._on_stop.append(callback)
 
     async def stop_extension(self) -> None:
-        """Run the features' clean-ups, last registered first."""
+        """Run the features' clean-ups, last registered first, each for at most
+        :data:`STOP_STEP_S`."""
         for callback in reversed(self._on_stop):
             try:
-                await callback()
+                await asyncio.wait_for(callback(), STOP_STEP_S)
+            except asyncio.TimeoutError:
+                self.log.warning(
+                    "colab-ext: the clean-up step %s did not finish within %g s on shutdown; "
+                    "the server stops without waiting for it",
+                    getattr(callback, "__qualname__", callback),
+                    STOP_STEP_S,
+                )
             except Exception:
                 self.log.exception("colab-ext: a clean-up step failed on shutdown")

@@ -9,6 +9,15 @@ In kernel code, as in Colab (``google.colab`` is colab-ext's own, in ``kernel_si
 ``from colab_ext import drive`` gives the same two functions.
 
 The server side (``setup``) is imported only by the server, so kernels import little.
+
+Which code runs where:
+
+- this folder's modules run in the Jupyter server: routes (``handlers``), the service behind
+  them, copies, and ``mount``, which starts and stops one mount process per mounted folder;
+- ``fusefs/`` runs only in that mount process (``python -m colab_ext.drive.fusefs``): the FUSE
+  filesystem with its reads, uploads and libfuse glue;
+- ``client/``, the Drive API client, runs in both, and so do ``oauth`` and ``store`` (the
+  mount process reads the same credentials).
 """
 
 from __future__ import annotations

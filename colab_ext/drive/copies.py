@@ -24,9 +24,9 @@ from ..core.safe_paths import (
     safe_name,
     shown,
 )
-from .api import DriveApi
-from .api_transfers import Cancelled
-from .drive_file import DriveFile, sniff_mime
+from .client.api import DriveApi
+from .client.api_transfers import Cancelled
+from .client.drive_file import DriveFile, sniff_mime
 
 #: Finished jobs are kept this long for the browser to read their outcome.
 KEEP_FINISHED_S = 600.0

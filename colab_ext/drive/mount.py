@@ -8,7 +8,6 @@ import asyncio
 import contextlib
 import ctypes
 import ctypes.util
-import json
 import logging
 import os
 import shutil
@@ -29,6 +28,15 @@ ENABLE_FUSE = (
 )
 RESTARTS_ALLOWED = 5  # within RESTART_WINDOW_S, then the mount is left down with its error
 RESTART_WINDOW_S = 300.0
+#: At server shutdown every mount gets this long (all at once) to flush its uploads, unmount and
+#: exit. A hung Drive or mount must not hold the server's exit up: a container's stop allows
+#: 10 s in all before it kills everything anyway.
+SHUTDOWN_WAIT_S = 5.0
+#: Then each step of ending it by force (SIGKILL, then a lazy unmount) gets at most this long.
+FORCE_STEP_S = 2.0
+#: The most a shutdown of all mounts takes; under the server's limit for one clean-up step
+#: (``app.STOP_STEP_S``), so the mounts are ended by force here rather than left running.
+SHUTDOWN_LIMIT_S = SHUTDOWN_WAIT_S + 2 * FORCE_STEP_S
 
 
 def fuse_problem(device: str) -> str | None:
@@ -238,6 +246,41 @@ class DriveMount:
         self.remove_made_folder()
         return list(left)
 
+    async def stop_within(self, timeout: float) -> None:
+        """Server shutdown: :meth:`stop` with ``timeout`` seconds for all of it (flush, unmount,
+        exit). A mount not done by then is ended by force, with a warning that names it and
+        the uploads it had not finished: they are lost."""
+        try:
+            await asyncio.wait_for(self.stop(flush_timeout=timeout), timeout)
+            return
+        except asyncio.TimeoutError:
+            pass
+        unfinished = [upload["path"] for upload in self.status()["pending_uploads"]]
+        self.log.warning(
+            "colab-ext: the Drive mount at %s did not stop within %g s of the server's shutdown; "
+            "its process is killed and the folder lazily unmounted. Uploads not finished: %s",
+            self.mountpoint,
+            timeout,
+            ", ".join(unfinished) or "none",
+        )
+        await self._end_by_force()
+
+    async def _end_by_force(self) -> None:
+        # SIGKILL first: a process that is gone closes /dev/fuse, so the unmount after it cannot
+        # wait on the filesystem. Each step bounded, so that nothing here can hang either.
+        self.stopping = True  # the watcher must not start it again
+        process = self.process
+        if process is not None and process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(process.wait(), FORCE_STEP_S)
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(fusermount_unmount(self.mountpoint, lazy=True), FORCE_STEP_S)
+        if self.watcher is not None:
+            self.watcher.cancel()
+        self.remove_made_folder()
+
     def remove_made_folder(self) -> None:
         """Remove the mount folder when this mount made it and it is empty again, so an unmount
         leaves the server root as it found it. A folder the user made stays, and so does one
@@ -285,7 +328,7 @@ class DriveMounts:
             try:
                 await mount.start(timeout)
             except ColabError:
-                del self.mounts[mountpoint]
+                self.mounts.pop(mountpoint, None)  # gone already if the server is stopping
                 mount.remove_made_folder()  # the process exited: nothing is mounted there
                 raise
             return mount
@@ -302,5 +345,19 @@ class DriveMounts:
             with contextlib.suppress(Exception):
                 await self.unmount(mountpoint, flush_timeout=120)
 
+    async def shut_down(self) -> None:
+        """Server shutdown: every mount at once, each within :data:`SHUTDOWN_WAIT_S` (see
+        :meth:`DriveMount.stop_within`). Not under the lock: a mount being started holds it."""
+        mounts = list(self.mounts.values())
+        self.mounts.clear()
+        results = await asyncio.gather(
+            *(mount.stop_within(SHUTDOWN_WAIT_S) for mount in mounts), return_exceptions=True
+        )
+        for mount, result in zip(mounts, results, strict=True):
+            if isinstance(result, Exception):
+                self.log.warning(
+                    "colab-ext: stopping the Drive mount at %s failed: %s", mount.mountpoint, result
+                )
 
-__all__ = ["ENABLE_FUSE", "DriveMount", "DriveMounts", "fuse_problem", "json"]
+
+__all__ = ["ENABLE_FUSE", "DriveMount", "DriveMounts", "fuse_problem"]

@@ -81,12 +81,14 @@ class DriveSettings(Configurable):
     drive_unmount_flush_timeout_s = Float(
         300.0,
         config=True,
-        help="Seconds an unmount (and server shutdown) waits for pending uploads to finish.",
+        help="Seconds an unmount waits for pending uploads to finish. (At server shutdown each "
+        "mount gets a few seconds at most: a hung Drive must not hold the server's exit up.)",
     )
     drive_connect_wait_s = Float(
-        20.0,
+        10.0,
         config=True,
         help="While kernel code's drive.mount() waits for the user to connect Drive, each of its "
         "requests is held this many seconds before it asks again. Keep it under the read timeout "
-        "of any proxy in front of the server.",
+        "of any proxy in front of the server. A page opened meanwhile (a reload) shows the prompt "
+        "again after at most this long.",
     )

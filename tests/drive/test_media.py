@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from colab_ext.drive.media import https_proxy
+from colab_ext.drive.client.media import https_proxy
 
 
 def test_https_proxy_with_credentials_and_bypass(monkeypatch: pytest.MonkeyPatch) -> None:

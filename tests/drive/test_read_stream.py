@@ -9,8 +9,8 @@ import threading
 
 from google.oauth2.credentials import Credentials
 
-from colab_ext.drive.media import MediaClient
-from colab_ext.drive.streams import ReadStream
+from colab_ext.drive.client.media import MediaClient
+from colab_ext.drive.fusefs.streams import ReadStream
 from tests.drive.fake_drive import FakeDrive
 
 MIB = 1024 * 1024

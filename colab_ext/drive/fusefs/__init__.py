@@ -6,5 +6,8 @@ Deleting moves to Drive's trash. A slow Drive stalls only this process, never Ju
 
 The operations are layered by concern, each module building on the one before: ``tree``
 (paths to Drive files, attributes, listings), ``handles`` (open, read, write, close),
-``namespace`` (unlink, mkdir, rmdir, rename), ``filesystem`` (life cycle and ``main``).
+``namespace`` (unlink, mkdir, rmdir, rename), ``filesystem`` (life cycle and ``main``). Under
+them: ``streams`` (reads), ``transfers`` (uploads and the status file the server reads),
+``fusebind`` and ``fuse_direct`` (libfuse glue). The server never imports this package; it
+reaches Drive through ``..client``, as the server does.
 """

@@ -9,7 +9,7 @@ from typing import Any
 
 import mfusepy
 
-from ..fusebind import READ_AHEAD_KIB, DriveFuse, raise_read_ahead
+from .fusebind import READ_AHEAD_KIB, DriveFuse, raise_read_ahead
 from .namespace import DriveNamespace
 
 

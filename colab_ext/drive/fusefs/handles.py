@@ -15,10 +15,10 @@ from typing import Any
 from mfusepy import FuseOSError
 
 from ...core.errors import ColabError, NotFound
-from ..drive_file import DriveFile, sniff_mime
-from ..fusebind import pread_into, pwrite_from
-from ..streams import ReadStream
-from ..transfers import EarlyUpload, PendingUpload
+from ..client.drive_file import DriveFile, sniff_mime
+from .fusebind import pread_into, pwrite_from
+from .streams import ReadStream
+from .transfers import EarlyUpload, PendingUpload
 from .tree import LOCAL_ONLY_PREFIX, DriveTree
 
 #: Files at least this large are read with direct I/O, where the mount was granted it.

@@ -14,15 +14,15 @@ from typing import TYPE_CHECKING, Any
 import mfusepy
 from mfusepy import FuseOSError
 
-from ..api import DriveApi
-from ..drive_file import DriveFile
-from ..fuse_direct import DirectIoWithMmap
-from ..fusebind import READ_SIZE
-from ..media import MediaClient
+from ..client.api import DriveApi
+from ..client.drive_file import DriveFile
+from ..client.media import MediaClient
 from ..oauth import DriveConnector
 from ..store import CredentialStore
-from ..transfers import PendingUpload, StatusFile, Uploader
 from .cache_files import CacheFiles
+from .fuse_direct import DirectIoWithMmap
+from .fusebind import READ_SIZE
+from .transfers import PendingUpload, StatusFile, Uploader
 
 if TYPE_CHECKING:
     from .handles import Handle

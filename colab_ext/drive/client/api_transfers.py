@@ -1,6 +1,6 @@
-"""A Drive file's bytes through :class:`~colab_ext.drive.api.DriveApi`: streamed downloads that
-resume after a failure, exports of Google Docs, and resumable uploads that resume by asking
-Drive what it received."""
+"""A Drive file's bytes through :class:`~colab_ext.drive.client.api.DriveApi`: streamed
+downloads that resume after a failure, exports of Google Docs, and resumable uploads that resume
+by asking Drive what it received."""
 
 from __future__ import annotations
 

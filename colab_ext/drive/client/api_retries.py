@@ -11,7 +11,7 @@ import httplib2
 from google.auth.exceptions import RefreshError, TransportError
 from googleapiclient.errors import HttpError
 
-from ..core.errors import BadRequest, ColabError, NotFound
+from ...core.errors import BadRequest, ColabError, NotFound
 
 ATTEMPTS = 6
 TRANSIENT = (OSError, socket.timeout, ssl.SSLError, httplib2.HttpLib2Error, TransportError)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import http.client
 import json
-import os
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
@@ -23,7 +22,7 @@ import httplib2
 from google.auth.credentials import Credentials
 from google_auth_httplib2 import Request
 
-from ..core.errors import ColabError, NotFound
+from ...core.errors import ColabError, NotFound
 
 SEND_PIECE = 8 * 1024 * 1024  # progress and cancel are checked between pieces of an upload
 
@@ -242,7 +241,3 @@ def upload_path(file_id: str | None) -> str:
     """Where resumable upload sessions start on the API host (as google-api-python-client
     computes it: the endpoint's host, ``/upload/drive/v3/files``)."""
     return "/upload/drive/v3/files" + (f"/{urllib.parse.quote(file_id)}" if file_id else "")
-
-
-def file_size(source: IO[bytes]) -> int:
-    return os.fstat(source.fileno()).st_size

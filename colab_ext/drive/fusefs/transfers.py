@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..core.errors import ColabError
-from .api import DriveApi
-from .api_retries import ATTEMPTS, backoff
-from .drive_file import FIELDS, DriveFile, sniff_mime
-from .media import MediaClient, MediaError
+from ...core.errors import ColabError
+from ..client.api import DriveApi
+from ..client.api_retries import ATTEMPTS, backoff
+from ..client.drive_file import FIELDS, DriveFile, sniff_mime
+from ..client.media import MediaClient, MediaError
 
 #: While a file is written from start to end, its bytes go up in pieces of this size (a multiple
 #: of Drive's 256 KiB), so the upload is nearly done when the writer closes it.

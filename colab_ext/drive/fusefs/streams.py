@@ -28,9 +28,9 @@ import threading
 from collections import deque
 from collections.abc import Callable
 
-from ..core.errors import ColabError
-from .api_retries import ATTEMPTS, backoff
-from .media import MediaClient, MediaError
+from ...core.errors import ColabError
+from ..client.api_retries import ATTEMPTS, backoff
+from ..client.media import MediaClient, MediaError
 
 PIECE = 1024 * 1024  # bytes read on to and kept are held in pieces of this size
 KEEP = 8 * 1024 * 1024  # twice the kernel's read-ahead window on the mount (fusebind.py)
