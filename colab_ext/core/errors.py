@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class ColabError(Exception):
     """A failure the user should see as is.
 
-    Services raise it; the base handler turns it into JSON.
+    Services raise it; the base handler turns it into JSON. ``details`` are more members of that
+    JSON, beside ``message`` and ``reason`` (which they never replace), for a page that acts on
+    the failure (say, the Save-a-copy dialog on a conflict): they must be JSON-serialisable.
     """
 
     status = 500
 
-    def __init__(self, message: str, *, status: int | None = None) -> None:
+    def __init__(
+        self, message: str, *, status: int | None = None, details: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
+        self.details = details or {}
         if status is not None:
             self.status = status
 

@@ -12,6 +12,7 @@ from tornado import web
 
 from .errors import BadRequest, ColabError
 from .permissions import Permissions, needs, refuse_unpermitted
+from .upstream_internals import reason_phrase
 
 #: The values a yes/no query argument may take (``enum`` in the OpenAPI file).
 FLAG_VALUES = {"1": True, "true": True, "0": False, "false": False}
@@ -86,13 +87,16 @@ class ColabHandler(ExtensionHandlerMixin, JsonErrors, APIHandler):
 def write_json_error(handler: Any, status_code: int, exc_info: Any = None) -> None:
     """Finish ``handler``'s request with ``{"message", "reason"}`` JSON for a failure.
 
-    A :class:`ColabError` keeps its status and message; tornado's ``HTTPError`` its status and
-    log message; anything else is a 500 whose details (with a reference) go to the server log
-    only: a traceback tells a user nothing and may leak paths or secrets.
+    A :class:`ColabError` keeps its status and message, and adds its ``details``; tornado's
+    ``HTTPError`` its status and log message; anything else is a 500 whose details (with a
+    reference) go to the server log only: a traceback tells a user nothing and may leak paths or
+    secrets.
     """
     error = exc_info[1] if exc_info else None
-    reason = handler._reason
+    reason = reason_phrase(handler)
+    details: dict[str, Any] = {}
     if isinstance(error, ColabError):
+        details = error.details
         status_code, message = error.status, error.message
     elif isinstance(error, web.HTTPError):
         template = error.log_message or error.reason or reason
@@ -109,4 +113,5 @@ def write_json_error(handler: Any, status_code: int, exc_info: Any = None) -> No
         message = reason
     handler.set_status(status_code)
     handler.set_header("Content-Type", "application/json")
-    handler.finish(json.dumps({"message": message, "reason": handler._reason}))
+    body = {**details, "message": message, "reason": reason_phrase(handler)}
+    handler.finish(json.dumps(body))

@@ -1,20 +1,74 @@
-"""A short, safe look at the NVIDIA driver through NVML (nvidia-ml-py).
+"""The one adapter to the NVIDIA driver through NVML (nvidia-ml-py): starting and stopping it, and
+the words every feature uses for a driver that is missing, not loaded, or failing.
 
-These functions block and may hang with a broken driver: call them through
-:func:`colab_ext.core.blocking.call_with_deadline`, never on the event loop. The resources
-feature samples much more (utilisation, power, processes); this is the inventory every feature
-may need (About, the runtime-type picker).
+These functions block and may hang with a broken driver: call them off the event loop (through
+:func:`colab_ext.core.blocking.call_with_deadline`, or a thread of their own). The resources
+feature samples much more (utilisation, power, processes) through the same start and stop; this
+module also reads the inventory every feature may need (About, the runtime-type picker).
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from dataclasses import dataclass, field
 
 import pynvml
 
+from .blocking import call_with_deadline
+from .errors import Unavailable
+
 # NVML's init/shutdown are reference counted, but pynvml's module state is not thread safe.
-nvml_lock = threading.Lock()
+# Reentrant: the inventory probe holds it across its whole look, start and stop included.
+nvml_lock = threading.RLock()
+
+
+@dataclass(frozen=True)
+class DriverProblem:
+    """Why NVML could not be started, as a state and in words a person can act on."""
+
+    state: str  # "no_driver" (none installed, or not loaded) or "driver_error"
+    message: str
+
+
+def start_driver() -> DriverProblem | None:
+    """Initialise NVML; the problem when it cannot be (every caller says it the same way)."""
+    with nvml_lock:
+        try:
+            pynvml.nvmlInit()
+        except pynvml.NVMLError_LibraryNotFound:
+            return DriverProblem("no_driver", "No NVIDIA driver is installed.")
+        except pynvml.NVMLError_DriverNotLoaded as error:
+            # NVML's own words ("Driver Not Loaded") kept: they are what its documentation names.
+            return DriverProblem(
+                "no_driver", f"The NVIDIA driver is installed but not loaded ({error})."
+            )
+        except pynvml.NVMLError as error:
+            return DriverProblem(
+                "driver_error",
+                f"The NVIDIA driver did not start: {error}. Check it with nvidia-smi on the "
+                "server.",
+            )
+    return None
+
+
+def stop_driver() -> None:
+    """Release NVML. A driver that fails even this leaves nothing for the caller to do."""
+    with nvml_lock, contextlib.suppress(pynvml.NVMLError):
+        pynvml.nvmlShutdown()
+
+
+def driver_failure(error: pynvml.NVMLError) -> str:
+    """What to say when a started driver fails to answer (a lost GPU, a reset)."""
+    return (
+        f"The NVIDIA driver failed to answer: {error}. Check the GPUs with nvidia-smi on the "
+        "server."
+    )
+
+
+def nvml_text(value: bytes | str) -> str:
+    """A string NVML returns: bytes from older bindings, str from newer ones."""
+    return value.decode() if isinstance(value, bytes) else value
 
 
 @dataclass
@@ -42,10 +96,6 @@ class GpuProbe:
         return [device.name for device in self.devices]
 
 
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
-
-
 def _device(index: int) -> GpuDevice:
     handle = pynvml.nvmlDeviceGetHandleByIndex(index)
     total: int | None
@@ -57,8 +107,8 @@ def _device(index: int) -> GpuDevice:
         total = used = None
     return GpuDevice(
         index=index,
-        name=_text(pynvml.nvmlDeviceGetName(handle)),
-        uuid=_text(pynvml.nvmlDeviceGetUUID(handle)),
+        name=nvml_text(pynvml.nvmlDeviceGetName(handle)),
+        uuid=nvml_text(pynvml.nvmlDeviceGetUUID(handle)),
         memory_total_bytes=total,
         memory_used_bytes=used,
     )
@@ -67,21 +117,22 @@ def _device(index: int) -> GpuDevice:
 def probe_gpus() -> GpuProbe:
     """Ask NVML whether a driver is loaded and which GPUs it sees."""
     with nvml_lock:
+        problem = start_driver()
+        if problem is not None:
+            return GpuProbe(driver_present=False, problem=problem.message)
         try:
-            pynvml.nvmlInit()
-        except pynvml.NVMLError_LibraryNotFound:
-            return GpuProbe(driver_present=False, problem="No NVIDIA driver is installed.")
-        except pynvml.NVMLError as error:
-            return GpuProbe(
-                driver_present=False, problem=f"The NVIDIA driver did not start: {error}."
-            )
-        try:
-            version = _text(pynvml.nvmlSystemGetDriverVersion())
+            version = nvml_text(pynvml.nvmlSystemGetDriverVersion())
             devices = [_device(index) for index in range(pynvml.nvmlDeviceGetCount())]
             return GpuProbe(driver_present=True, driver_version=version, devices=devices)
         except pynvml.NVMLError as error:
-            return GpuProbe(
-                driver_present=True, problem=f"The NVIDIA driver failed to answer: {error}."
-            )
+            return GpuProbe(driver_present=True, problem=driver_failure(error))
         finally:
-            pynvml.nvmlShutdown()
+            stop_driver()
+
+
+async def probe_gpus_within(timeout: float) -> GpuProbe:
+    """:func:`probe_gpus` off the event loop; a driver slower than ``timeout`` is a problem."""
+    try:
+        return await call_with_deadline("The NVIDIA driver", probe_gpus, timeout)
+    except Unavailable as error:
+        return GpuProbe(driver_present=False, problem=str(error))

@@ -46,12 +46,12 @@ def setup(app: ColabExt) -> list[Route]:
     clients = GitHubClients(app)
     account = GitHubAccount(app, store, clients)
     local = LocalNotebooks(server.contents_manager)
-    opener = GitHubOpener(account, clients, local)
+    opener = GitHubOpener(account, local)
     services = {
         "account": account,
         "opener": opener,
-        "saver": GitHubSaver(account, clients, local),
-        "gists": GistSaver(account, clients, local),
+        "saver": GitHubSaver(account, local),
+        "gists": GistSaver(account, local),
     }
     links = LinkOpener(app, opener, local)
 

@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from github import Github
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 
 from ..core.errors import BadRequest, ColabError, Unavailable
 from .client import GitHubClients, NotConnected
+from .local import LocalNotebooks
 from .settings import GitHubSettings
 from .token_store import TokenStore
 
@@ -32,6 +34,15 @@ class Identity:
     login: str
     name: str | None
     scopes: list[str] | None
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """The connected user, and a new client acting as them: hand it to ``GitHubClients.run``,
+    which closes it."""
+
+    who: Identity
+    client: Github
 
 
 @dataclass
@@ -76,6 +87,17 @@ class GitHubAccount:
         if stored is None:
             raise NotConnected()
         return stored.token
+
+    def client(self) -> Github:
+        """A new client for the stored token, or :class:`NotConnected`."""
+        return self.clients.client(self.token())
+
+    async def signed_in(self) -> SignedIn:
+        """Who the stored token belongs to, and a client for it; :class:`NotConnected` without
+        one, and GitHub's refusal of a token it no longer accepts."""
+        token = self.token()
+        who = await self.identity(token)
+        return SignedIn(who, self.clients.client(token))
 
     async def identity(self, token: str) -> Identity:
         """Ask GitHub who the token belongs to (remembered per token for this server's life)."""
@@ -210,6 +232,16 @@ class GitHubAccount:
     async def close(self) -> None:
         if self.device and self.device.task:
             self.device.task.cancel()
+
+
+class ConnectedService:
+    """Base of the services that act on GitHub as the connected user and on this server's
+    notebooks (open, save a copy, gists)."""
+
+    def __init__(self, account: GitHubAccount, local: LocalNotebooks) -> None:
+        self.account = account
+        self.clients = account.clients
+        self.local = local
 
 
 def missing_scopes(scopes: list[str] | None) -> list[str]:

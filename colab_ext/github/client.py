@@ -12,7 +12,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import requests
 from github import Auth, Github, GithubException, RateLimitExceededException
@@ -193,7 +193,3 @@ def retry_write(write: Callable[[], T], landed: Callable[[], T | None], attempts
             if attempt == attempts - 1:
                 raise
     raise AssertionError("unreachable")
-
-
-def as_dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}

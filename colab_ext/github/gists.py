@@ -12,50 +12,38 @@ from typing import Any
 from github import Github, GithubException, InputFileContent
 from github.Gist import Gist
 
-from ..core.errors import BadRequest
-from .account import GitHubAccount
-from .client import GitHubClients, retry_write
-from .local import LocalNotebooks
+from .account import ConnectedService
+from .client import retry_write
 from .notebooks import cleared, for_github, github_record, serialize, with_record
+from .service_requests import GistRequest
 
 
 def nbviewer_url(owner: str, gist_id: str) -> str:
     return f"https://nbviewer.org/gist/{owner}/{gist_id}"
 
 
-class GistSaver:
+class GistSaver(ConnectedService):
     """Creates and updates the gist of a notebook."""
 
-    def __init__(
-        self, account: GitHubAccount, clients: GitHubClients, local: LocalNotebooks
-    ) -> None:
-        self.account = account
-        self.clients = clients
-        self.local = local
-
-    async def save(self, body: dict[str, Any]) -> dict[str, Any]:
-        path = str(body.get("path") or "")
-        public = body.get("public")
-        if not isinstance(public, bool):
-            raise BadRequest("Say whether the gist is public or secret.")
-        description = str(body.get("description") or "")
-        token = self.account.token()
-        who = await self.account.identity(token)
+    async def save(self, request: GistRequest) -> dict[str, Any]:
+        """Create or update the gist; the answer is ``GitHubGistResult`` in ``openapi.yaml``."""
+        user = await self.account.signed_in()
+        who, client = user.who, user.client
+        path, public, description = request.path, request.public, request.description
         notebook = await self.local.read(path)
         remembered = github_record(notebook).get("gist") or {}
         copy = for_github(notebook)
-        if body.get("clear_outputs"):
+        if request.clear_outputs:
             copy = cleared(copy)
         content = serialize(copy).decode()
         filename = posixpath.basename(path)
         # A gist's visibility cannot change, and only its owner may update it: else make a new one.
         reuse = (
             remembered.get("id")
-            and not body.get("new_gist")
+            and not request.new_gist
             and remembered.get("public") == public
             and remembered.get("owner") in (None, who.login)
         )
-        client = self.clients.client(token)
 
         def work() -> tuple[Gist, bool]:
             if reuse:
@@ -75,7 +63,7 @@ class GistSaver:
             "filename": filename,
             "owner": owner,
         }
-        if body.get("write_metadata", True):
+        if request.write_metadata:
             await self.local.write(path, with_record(notebook, gist=record))
         return {
             "id": gist.id,

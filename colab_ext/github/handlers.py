@@ -13,7 +13,13 @@ from ..core.permissions import READ_CONTENTS, WRITE_CONTENTS, needs
 from .account import GitHubAccount
 from .gists import GistSaver
 from .opener import GitHubOpener
-from .saver import GitHubSaver, SaveConflict
+from .saver import GitHubSaver
+from .service_requests import (
+    parse_browse_request,
+    parse_gist_request,
+    parse_open_request,
+    parse_save_request,
+)
 
 
 class GitHubHandler(ColabHandler):
@@ -74,7 +80,7 @@ class BrowseHandler(GitHubHandler):
     @authorized
     async def get(self) -> None:
         query = {k: self.get_argument(k, "") for k in ("owner", "repo", "ref", "path")}
-        self.write_json(await self.opener.browse(query))
+        self.write_json(await self.opener.browse(parse_browse_request(query)))
 
 
 class OpenHandler(GitHubHandler):
@@ -85,23 +91,19 @@ class OpenHandler(GitHubHandler):
     @web.authenticated
     @authorized
     async def post(self) -> None:
-        self.write_json(await self.opener.open(self.json_body()))
+        self.write_json(await self.opener.open(parse_open_request(self.json_body())))
 
 
 class SaveHandler(GitHubHandler):
-    """``POST /colab/github/save``: commit a copy of a notebook, or open a pull request."""
+    """``POST /colab/github/save``: commit a copy of a notebook, or open a pull request. A file
+    that changed upstream is a 409 whose JSON says how (``conflict``)."""
 
     jupyter_permissions = needs(post=(READ_CONTENTS,))  # it publishes a server file
 
     @web.authenticated
     @authorized
     async def post(self) -> None:
-        try:
-            result = await self.saver.save(self.json_body())
-        except SaveConflict as conflict:
-            self.write_json({"message": conflict.message, "conflict": conflict.details}, 409)
-            return
-        self.write_json(result)
+        self.write_json(await self.saver.save(parse_save_request(self.json_body())))
 
 
 class GistHandler(GitHubHandler):
@@ -112,4 +114,4 @@ class GistHandler(GitHubHandler):
     @web.authenticated
     @authorized
     async def post(self) -> None:
-        self.write_json(await self.gists.save(self.json_body()))
+        self.write_json(await self.gists.save(parse_gist_request(self.json_body())))

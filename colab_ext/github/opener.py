@@ -15,10 +15,9 @@ from github.ContentFile import ContentFile
 from github.Repository import Repository
 
 from ..core.errors import BadRequest, NotFound
-from .account import GitHubAccount
-from .client import GitHubClients
-from .local import LocalNotebooks
+from .account import ConnectedService
 from .notebooks import parse, with_record
+from .service_requests import BrowseRequest, OpenRequest
 from .urls import FileLocation, GistLocation, Location, parse_url
 
 
@@ -30,40 +29,29 @@ def file_bytes(repo: Repository, item: ContentFile) -> bytes:
     return base64.b64decode(blob.content)
 
 
-class GitHubOpener:
+class GitHubOpener(ConnectedService):
     """Finds notebooks on GitHub and copies them to this server."""
 
-    def __init__(
-        self, account: GitHubAccount, clients: GitHubClients, local: LocalNotebooks
-    ) -> None:
-        self.account = account
-        self.clients = clients
-        self.local = local
-
-    async def open(self, body: dict[str, Any]) -> dict[str, Any]:
-        folder = str(body.get("folder") or "")
-        token = self.account.token()
-        if body.get("url"):
-            location = parse_url(str(body["url"]), self.clients.settings.github_web_url)
+    async def open(self, request: OpenRequest) -> dict[str, Any]:
+        """Copy the notebook into the request's folder; its new path and GitHub record."""
+        client = self.account.client()
+        if request.url:
+            location: Location = parse_url(request.url, self.clients.settings.github_web_url)
         else:
-            location = FileLocation(
-                str(body.get("owner", "")),
-                str(body.get("repo", "")),
-                f"{body.get('ref', '')}/{body.get('path', '')}",
-            )
-        name, data, record = await self.read(location, token=token)
+            location = FileLocation(request.owner, request.repo, f"{request.ref}/{request.path}")
+        name, data, record = await self.read(location, client=client)
         notebook = with_record(parse(data, name), **record)
-        path = await self.local.free_path(folder, name)
+        path = await self.local.free_path(request.folder, name)
         await self.local.write(path, notebook)
         return {"path": path, "origin": record}
 
     async def read(
-        self, location: Location, *, token: str | None = None, max_bytes: int | None = None
+        self, location: Location, *, client: Github | None = None, max_bytes: int | None = None
     ) -> tuple[str, bytes, dict[str, Any]]:
         """The notebook at ``location``: its file name (as GitHub has it: not yet a safe local
         name), its bytes and the GitHub record to keep. Larger than ``max_bytes``: refused
-        before its content is downloaded."""
-        client = self.clients.client(token or self.account.token())
+        before its content is downloaded. ``client``: one made for this read (it is closed)."""
+        client = client or self.account.client()
         if isinstance(location, GistLocation):
             return await self.clients.run(
                 "reading the gist", lambda: self._read_gist(client, location, max_bytes), client
@@ -135,12 +123,11 @@ class GitHubOpener:
         }
         return chosen.filename, content.encode(), record
 
-    async def browse(self, query: dict[str, str]) -> dict[str, Any]:
-        """One level of owner > repo > branch > folder, whichever the query reaches; with no
+    async def browse(self, request: BrowseRequest) -> dict[str, Any]:
+        """One level of owner > repo > branch > folder, whichever the request reaches; with no
         owner, the repositories the user can push to."""
-        client = self.clients.client(self.account.token())
-        owner, repo_name = query.get("owner", ""), query.get("repo", "")
-        ref, path = query.get("ref", ""), query.get("path", "")
+        client = self.account.client()
+        owner, repo_name, ref, path = request.owner, request.repo, request.ref, request.path
 
         def look() -> dict[str, Any]:
             if not owner:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import time
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -18,9 +17,8 @@ from github import Github, GithubException, InputGitAuthor, InputGitTreeElement
 from github.Repository import Repository
 
 from ..core.errors import BadRequest, ColabError, Conflict
-from .account import GitHubAccount
-from .client import GitHubClients, retry_write
-from .local import LocalNotebooks
+from .account import ConnectedService
+from .client import retry_write
 from .notebooks import (
     blob_sha,
     cleared,
@@ -31,90 +29,29 @@ from .notebooks import (
     with_badge,
     with_record,
 )
+from .service_requests import SaveRequest
 
 
 class SaveConflict(Conflict):
-    """The file on GitHub changed since this notebook last saw it."""
-
-    def __init__(self, message: str, details: dict[str, Any]) -> None:
-        super().__init__(message)
-        self.details = details
+    """The file on GitHub changed since this notebook last saw it. Its ``details`` go out in the
+    409's JSON as ``conflict``: the file's sha now, the one the notebook remembers, its URL."""
 
 
-@dataclass
-class SaveRequest:
-    """What the Save-a-copy dialog asks for."""
-
-    path: str
-    repo: str
-    branch: str
-    target_path: str
-    message: str
-    new_branch: bool = False
-    base_branch: str = ""
-    clear_outputs: bool = False
-    badge: bool = False
-    pull_request: bool = False
-    pr_title: str = ""
-    pr_body: str = ""
-    overwrite: bool = False
-
-    @classmethod
-    def from_body(cls, body: dict[str, Any]) -> SaveRequest:
-        def text(name: str) -> str:
-            value = body.get(name, "")
-            if not isinstance(value, str):
-                raise BadRequest(f"'{name}' must be text.")
-            return value.strip()
-
-        request = cls(
-            path=text("path"),
-            repo=text("repo"),
-            branch=text("branch"),
-            target_path=text("target_path").strip("/"),
-            message=text("message"),
-            base_branch=text("base_branch"),
-            pr_title=text("pr_title"),
-            pr_body=text("pr_body"),
-            **{
-                flag: bool(body.get(flag, False))
-                for flag in ("new_branch", "clear_outputs", "badge", "pull_request", "overwrite")
-            },
-        )
-        if request.repo.count("/") != 1:
-            raise BadRequest("Choose a repository as 'owner/name'.")
-        if not request.target_path.endswith(".ipynb") or ".." in request.target_path.split("/"):
-            raise BadRequest("The path in the repository must end in .ipynb and stay inside it.")
-        if not request.message:
-            raise BadRequest("Write a commit message.")
-        if not request.branch and not request.pull_request:
-            raise BadRequest("Choose a branch.")
-        return request
-
-
-class GitHubSaver:
+class GitHubSaver(ConnectedService):
     """Commits notebooks to GitHub for the Save-a-copy dialog."""
 
-    def __init__(
-        self, account: GitHubAccount, clients: GitHubClients, local: LocalNotebooks
-    ) -> None:
-        self.account = account
-        self.clients = clients
-        self.local = local
-
-    async def save(self, body: dict[str, Any]) -> dict[str, Any]:
-        request = SaveRequest.from_body(body)
-        token = self.account.token()
-        who = await self.account.identity(token)
+    async def save(self, request: SaveRequest) -> dict[str, Any]:
+        """Commit (or open a pull request); the answer is ``GitHubSaveResult`` in
+        ``openapi.yaml``, a :class:`SaveConflict` when the file changed upstream."""
+        user = await self.account.signed_in()
         notebook = await self.local.read(request.path)
         owner, name = request.repo.split("/")
         remembered = github_record(notebook).get("file") or {}
         content = self._content(notebook, request, owner, name)
-        client = self.clients.client(token)
         result = await self.clients.run(
             f"saving to {request.repo}",
-            lambda: self._commit(client, request, content, remembered, who.login),
-            client,
+            lambda: self._commit(user.client, request, content, remembered, user.who.login),
+            user.client,
         )
         record = {
             "owner": owner,
@@ -126,7 +63,7 @@ class GitHubSaver:
         }
         if request.pull_request:
             record["base_branch"] = result["base_branch"]
-        if body.get("write_metadata", True):
+        if request.write_metadata:
             await self.local.write(request.path, with_record(notebook, file=record))
         result["record"] = {"file": record}
         return result
@@ -262,13 +199,14 @@ def check_not_changed(
         else f"{request.target_path} already exists on {branch} and is not the file this "
         "notebook came from."
     )
+    conflict = {
+        "current_sha": current,
+        "remembered_sha": remembered.get("sha") if same_file else None,
+        "file_url": f"{repo.html_url}/blob/{branch}/{request.target_path}",
+    }
     raise SaveConflict(
         message + " Save under another path, open a pull request, or overwrite it.",
-        {
-            "current_sha": current,
-            "remembered_sha": remembered.get("sha") if same_file else None,
-            "file_url": f"{repo.html_url}/blob/{branch}/{request.target_path}",
-        },
+        details={"conflict": conflict},
     )
 
 

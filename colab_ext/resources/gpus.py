@@ -8,14 +8,13 @@ a failing call), so one missing value never hides the others.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import pynvml
 
-from ..core.nvml import nvml_lock
+from ..core.nvml import driver_failure, nvml_text, start_driver, stop_driver
 
 T = TypeVar("T")
 
@@ -84,10 +83,6 @@ class DriverReading:
     processes: list[GpuProcess] = field(default_factory=list)
 
 
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
-
-
 def why_unavailable(error: pynvml.NVMLError) -> str:
     """A short reason a person understands for a value NVML did not give."""
     if isinstance(error, pynvml.NVMLError_NotSupported):
@@ -128,8 +123,8 @@ def _read_device(index: int, mig_processes: dict[int, list[GpuProcess] | None]) 
     handle = pynvml.nvmlDeviceGetHandleByIndex(index)
     reading = GpuReading(
         index=index,
-        name=_text(pynvml.nvmlDeviceGetName(handle)),
-        uuid=_text(pynvml.nvmlDeviceGetUUID(handle)),
+        name=nvml_text(pynvml.nvmlDeviceGetName(handle)),
+        uuid=nvml_text(pynvml.nvmlDeviceGetUUID(handle)),
     )
     fields = _Fields(reading)
     _read_memory(fields, reading, handle)
@@ -177,8 +172,8 @@ def _read_device(index: int, mig_processes: dict[int, list[GpuProcess] | None]) 
 def _read_mig_device(index: int, handle: Any) -> MigReading:
     reading = MigReading(
         index=index,
-        name=_text(pynvml.nvmlDeviceGetName(handle)),
-        uuid=_text(pynvml.nvmlDeviceGetUUID(handle)),
+        name=nvml_text(pynvml.nvmlDeviceGetName(handle)),
+        uuid=nvml_text(pynvml.nvmlDeviceGetUUID(handle)),
     )
     fields = _Fields(reading)
     _read_memory(fields, reading, handle)
@@ -241,8 +236,8 @@ def _read_processes(index: int) -> list[GpuProcess]:
 class NvmlSession:
     """NVML kept initialised while the monitor is watched (init is slow on real hardware).
 
-    Used from one thread only; init and shutdown also take :data:`nvml_lock` because other
-    features initialise NVML from other threads.
+    Used from one thread only; starting and stopping go through :mod:`colab_ext.core.nvml`,
+    which guards them against the other features' threads.
     """
 
     def __init__(self) -> None:
@@ -252,19 +247,9 @@ class NvmlSession:
         """Initialise NVML if needed; a reading that says why when it cannot be."""
         if self.initialised:
             return None
-        with nvml_lock:
-            try:
-                pynvml.nvmlInit()
-            except pynvml.NVMLError_LibraryNotFound:
-                return DriverReading("no_driver", "No NVIDIA driver is installed on this machine.")
-            except pynvml.NVMLError_DriverNotLoaded:
-                return DriverReading("no_driver", "The NVIDIA driver is installed but not loaded.")
-            except pynvml.NVMLError as error:
-                return DriverReading(
-                    "driver_error",
-                    f"The NVIDIA driver did not start: {error}. Check it with nvidia-smi on the "
-                    "server.",
-                )
+        problem = start_driver()
+        if problem is not None:
+            return DriverReading(problem.state, problem.message)
         self.initialised = True
         return None
 
@@ -273,8 +258,7 @@ class NvmlSession:
         if not self.initialised:
             return
         self.initialised = False
-        with nvml_lock, contextlib.suppress(pynvml.NVMLError):
-            pynvml.nvmlShutdown()
+        stop_driver()
 
     def read(self) -> DriverReading:
         """Every GPU and its compute processes, or the state that explains why not."""
@@ -282,18 +266,14 @@ class NvmlSession:
         if problem is not None:
             return problem
         try:
-            version = _text(pynvml.nvmlSystemGetDriverVersion())
+            version = nvml_text(pynvml.nvmlSystemGetDriverVersion())
             count = pynvml.nvmlDeviceGetCount()
             mig_processes: dict[int, list[GpuProcess] | None] = {}
             devices = [_read_device(index, mig_processes) for index in range(count)]
         except pynvml.NVMLError as error:
             # A driver that fails here may be recovering (GPU lost, reset): start afresh next time.
             self.close()
-            return DriverReading(
-                "driver_error",
-                f"The NVIDIA driver failed to answer: {error}. Check the GPUs with nvidia-smi on "
-                "the server; colab-ext keeps asking.",
-            )
+            return DriverReading("driver_error", driver_failure(error))
         if not devices:
             return DriverReading(
                 "no_gpu", "The NVIDIA driver is loaded but sees no GPU.", driver_version=version

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..core.routing import Route, route
+from .availability import RuntimeAvailability
 from .facts import RuntimeFacts
 from .handlers import AboutRuntimeHandler, KernelRuntimeTypeHandler, RuntimeTypesHandler
 from .kernel_site import ContentLink, KernelSiteHook, content_folder
@@ -16,7 +17,14 @@ from .types import TypeCatalogue, parse_admin_types
 if TYPE_CHECKING:
     from ..app import ColabExt
 
-__all__ = ["KernelDirectory", "KernelFacts", "RuntimeFacts", "RuntimeSwitcher", "setup"]
+__all__ = [
+    "KernelDirectory",
+    "KernelFacts",
+    "RuntimeAvailability",
+    "RuntimeFacts",
+    "RuntimeSwitcher",
+    "setup",
+]
 
 
 def setup(app: ColabExt) -> list[Route]:
@@ -25,14 +33,15 @@ def setup(app: ColabExt) -> list[Route]:
     assert server is not None
     facts = RuntimeFacts(app.kernels, server.kernel_spec_manager, app.nvml_timeout)
     app.check_default_runtime_type()
-    switcher = RuntimeSwitcher(
+    availability = RuntimeAvailability(
         app.kernels,
         TypeCatalogue(parse_admin_types(app.runtime_types)),
         kernel_spec_manager=server.kernel_spec_manager,
         exclusive=app.gpu_exclusive,
-        default_type=app.default_runtime_type,
         nvml_timeout=app.nvml_timeout,
-        log=app.log,
+    )
+    switcher = RuntimeSwitcher(
+        app.kernels, availability, default_type=app.default_runtime_type, log=app.log
     )
     SessionStartHook(switcher, server.session_manager, server.contents_manager, app.log).install()
     if not app.kernels.is_remote:
@@ -54,6 +63,6 @@ def setup(app: ColabExt) -> list[Route]:
             app.on_stop(link.remove)
     return [
         route("runtime/about", AboutRuntimeHandler, facts=facts),
-        route("runtime/types", RuntimeTypesHandler, switcher=switcher),
+        route("runtime/types", RuntimeTypesHandler, availability=availability),
         route("runtime/kernels/{kernel_id}/type", KernelRuntimeTypeHandler, switcher=switcher),
     ]

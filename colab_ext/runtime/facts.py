@@ -11,9 +11,7 @@ from typing import Any
 
 import psutil
 
-from ..core.blocking import call_with_deadline
-from ..core.errors import Unavailable
-from ..core.nvml import GpuProbe, probe_gpus
+from ..core.nvml import probe_gpus_within
 from .kernels import KernelDirectory
 
 
@@ -51,10 +49,7 @@ class RuntimeFacts:
 
     async def about(self) -> dict[str, Any]:
         """The whole "About this runtime" payload (see ``openapi.yaml``: ``AboutRuntime``)."""
-        try:
-            probe = await call_with_deadline("The NVIDIA driver", probe_gpus, self.nvml_timeout)
-        except Unavailable as error:
-            probe = GpuProbe(driver_present=False, problem=str(error))
+        probe = await probe_gpus_within(self.nvml_timeout)
         gpu = {
             "driver_present": probe.driver_present,
             "driver_version": probe.driver_version,

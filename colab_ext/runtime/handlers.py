@@ -7,8 +7,9 @@ from tornado import web
 
 from ..core.handlers import ColabHandler
 from ..core.permissions import EXECUTE_KERNELS, READ_KERNELS, WRITE_KERNELS, needs
+from .availability import RuntimeAvailability
 from .facts import RuntimeFacts
-from .switcher import RuntimeSwitcher
+from .switcher import RuntimeSwitcher, parse_switch_request
 
 
 class AboutRuntimeHandler(ColabHandler):
@@ -34,15 +35,15 @@ class RuntimeTypesHandler(ColabHandler):
     auth_resource = "colab.runtime"
     jupyter_permissions = needs(get=())  # the catalogue and GPU counts, no kernel of anyone's
 
-    def initialize(self, name: str, switcher: RuntimeSwitcher) -> None:
+    def initialize(self, name: str, availability: RuntimeAvailability) -> None:
         super().initialize(name)
-        self.switcher = switcher
+        self.availability = availability
 
     @web.authenticated
     @authorized
     async def get(self) -> None:
         kernel_id = self.get_query_argument("kernel_id", None)
-        self.write_json(await self.switcher.catalogue_view(kernel_id))
+        self.write_json(await self.availability.view(kernel_id))
 
 
 class KernelRuntimeTypeHandler(ColabHandler):
@@ -67,9 +68,5 @@ class KernelRuntimeTypeHandler(ColabHandler):
     @web.authenticated
     @authorized
     async def put(self, kernel_id: str) -> None:
-        body = self.json_body()
-        self.write_json(
-            await self.switcher.switch(
-                kernel_id, body.get("type"), body.get("gpus"), body.get("restart", True)
-            )
-        )
+        request = parse_switch_request(self.json_body(), self.switcher.catalogue)
+        self.write_json(await self.switcher.switch(kernel_id, request))

@@ -25,6 +25,8 @@ from typing import Any
 from jupyter_core.paths import jupyter_runtime_dir
 from jupyter_core.utils import ensure_async
 
+from ..core.upstream_internals import KERNEL_START, live_method, replace_live_method
+
 #: The folder put first on Python kernels' ``PYTHONPATH``.
 KERNEL_SITE = Path(__file__).resolve().parent.parent / "kernel_site"
 #: The server-info file (URL and token) the shim reads to reach this server.
@@ -132,7 +134,7 @@ class KernelSiteHook:
 
     def install(self) -> None:
         """Wrap ``start_kernel`` so every local kernel starts with :func:`kernel_environment`."""
-        original = self.kernel_manager.start_kernel
+        original = live_method(self.kernel_manager, KERNEL_START)
 
         async def start_kernel(*args: Any, **kwargs: Any) -> str:
             env = kwargs.get("env")
@@ -154,7 +156,7 @@ class KernelSiteHook:
                     kwargs["env"][IOPUB_RATE_VARIABLE] = str(limit)
             return str(await original(*args, **kwargs))
 
-        self.kernel_manager.start_kernel = start_kernel
+        replace_live_method(self.kernel_manager, KERNEL_START, start_kernel)
 
 
 class ContentLink:

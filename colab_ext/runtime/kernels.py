@@ -16,6 +16,7 @@ import psutil
 from jupyter_core.utils import ensure_async
 
 from ..core.errors import NotFound
+from ..core.upstream_internals import is_gateway, kernel_pid, launch_args
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ class KernelDirectory:
     @property
     def is_remote(self) -> bool:
         """True when kernels run on a gateway, so none of them is a process of this machine."""
-        return type(self.kernel_manager).__name__.startswith("Gateway")
+        return is_gateway(self.kernel_manager)
 
     async def notebooks(self) -> dict[str, str]:
         """Kernel id to the path (relative to the server root) of the notebook it serves."""
@@ -83,10 +84,7 @@ class KernelDirectory:
         """The process id of a local kernel; None for gateway kernels or one that is starting."""
         if self.is_remote or kernel_id not in self.kernel_manager:
             return None
-        provisioner = getattr(self.kernel_manager.get_kernel(kernel_id), "provisioner", None)
-        process = getattr(provisioner, "process", None)
-        pid = getattr(process, "pid", None)
-        return int(pid) if pid else None
+        return kernel_pid(self.kernel_manager.get_kernel(kernel_id))
 
     def process_tree(self, kernel_id: str) -> set[int]:
         """The kernel's process and all its descendants (a kernel may spawn GPU workers)."""
@@ -146,8 +144,8 @@ class KernelDirectory:
         """
         if self.is_remote or kernel_id not in self.kernel_manager:
             return None
-        launch_args = getattr(self.kernel_manager.get_kernel(kernel_id), "_launch_args", None)
-        env = launch_args.get("env") if isinstance(launch_args, dict) else None
+        arguments = launch_args(self.kernel_manager.get_kernel(kernel_id))
+        env = arguments.get("env") if arguments is not None else None
         return dict(env) if isinstance(env, dict) else dict(os.environ)
 
     def set_launch_environment(self, kernel_id: str, env: dict[str, str]) -> None:
@@ -155,15 +153,15 @@ class KernelDirectory:
 
         jupyter_client's public ``update_env`` can only add or overwrite variables; a runtime type
         must also remove the ones the previous type set, so the launch arguments are replaced
-        here, in the one module that knows the kernel manager's insides.
+        (an upstream internal: see :mod:`colab_ext.core.upstream_internals`).
         """
         if self.is_remote or kernel_id not in self.kernel_manager:
             raise NotFound(f"There is no local kernel with id {kernel_id}.")
         manager = self.kernel_manager.get_kernel(kernel_id)
         manager.update_env(env=env)
-        launch_args = getattr(manager, "_launch_args", None)
-        if isinstance(launch_args, dict):
-            launch_args["env"] = dict(env)
+        arguments = launch_args(manager)
+        if arguments is not None:
+            arguments["env"] = dict(env)
 
     def local_environments(
         self, exclude: str | None = None, *, planned: bool = False

@@ -4,7 +4,7 @@ Colab writes ``metadata.accelerator`` ("GPU" / "TPU") and ``metadata.colab.gpuTy
 ...). Kaggle writes ``metadata.kaggle.accelerator`` ("gpu", "nvidiaTeslaT4", "tpu1vmV38", "none",
 ...) and older notebooks ``metadata.kaggle.isGpuEnabled``. colab-ext also writes
 ``metadata.colab_ext.runtime_type`` so admin types (which Colab has no key for) survive a reopen.
-The frontend writes the same keys (``src/runtime/metadata.ts``).
+The frontend reads and writes the same keys (``src/runtime/runtimeType.ts``).
 """
 
 from __future__ import annotations

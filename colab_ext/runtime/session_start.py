@@ -21,6 +21,12 @@ from typing import Any
 from jupyter_core.utils import ensure_async
 
 from ..core.errors import ColabError
+from ..core.upstream_internals import (
+    SESSION_KERNEL_ENV,
+    SESSION_START,
+    live_method,
+    replace_live_method,
+)
 from .kernels import notebook_path
 from .metadata import RuntimeRequest, requested_runtime
 from .switcher import RuntimeSwitcher
@@ -49,8 +55,10 @@ class SessionStartHook:
 
     def install(self) -> None:
         """Wrap the session manager's kernel start and environment builder."""
-        original_start = self.session_manager.start_kernel_for_session
-        original_env: Callable[..., dict[str, str]] = self.session_manager.get_kernel_env
+        original_start = live_method(self.session_manager, SESSION_START)
+        original_env: Callable[..., dict[str, str]] = live_method(
+            self.session_manager, SESSION_KERNEL_ENV
+        )
         signature = inspect.signature(original_start)
 
         async def start_kernel_for_session(*args: Any, **kwargs: Any) -> str:
@@ -77,8 +85,8 @@ class SessionStartHook:
                 return with_runtime_env(env, env, self.switcher.catalogue.managed_keys, overlay)
             return {k: v for k, v in env.items() if k not in self.switcher.catalogue.managed_keys}
 
-        self.session_manager.start_kernel_for_session = start_kernel_for_session
-        self.session_manager.get_kernel_env = get_kernel_env
+        replace_live_method(self.session_manager, SESSION_START, start_kernel_for_session)
+        replace_live_method(self.session_manager, SESSION_KERNEL_ENV, get_kernel_env)
 
     async def _start_remote(
         self, original_start: Any, args: Any, kwargs: Any, path: str | None, request: Any

@@ -12,34 +12,57 @@ import asyncio
 import logging
 import os
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from jupyter_core.utils import ensure_async
 
-from ..core.blocking import call_with_deadline
-from ..core.errors import BadRequest, ColabError, Conflict, Unavailable
-from ..core.nvml import GpuDevice, GpuProbe, probe_gpus
+from ..core.errors import BadRequest, ColabError, Conflict
+from ..core.nvml import GpuDevice
+from .availability import RuntimeAvailability, gpu_json
 from .kernels import KernelDirectory
 from .metadata import RuntimeRequest, short_gpu_name
-from .placement import GpuLoad, choose_gpus, gpu_loads, visible_gpus
+from .placement import choose_gpus, visible_gpus
 from .types import (
     RuntimeType,
     TypeCatalogue,
     marked_type,
-    tpu_devices,
     type_environment,
     with_runtime_env,
 )
 
 
-def _gpu_json(device: GpuDevice) -> dict[str, Any]:
-    return {
-        "index": device.index,
-        "name": device.name,
-        "short_name": short_gpu_name(device.name),
-        "uuid": device.uuid,
-    }
+@dataclass(frozen=True)
+class SwitchRequest:
+    """A checked ``PUT /colab/runtime/kernels/{kernel_id}/type`` body."""
+
+    runtime_type: RuntimeType
+    #: GPU UUIDs or indices the user picked; empty for "any free GPU".
+    wanted_gpus: tuple[str, ...] = ()
+    #: False: only prepare the kernel, for its next restart.
+    restart: bool = True
+
+
+def parse_switch_request(body: Mapping[str, Any], catalogue: TypeCatalogue) -> SwitchRequest:
+    """The request a switch body makes, or a 400 that says what is wrong with it."""
+    type_id = body.get("type")
+    runtime_type = catalogue.get(type_id) if isinstance(type_id, str) else None
+    if runtime_type is None:
+        raise BadRequest(
+            f"Unknown runtime type {type_id!r}; this server offers: {', '.join(catalogue.ids())}."
+        )
+    restart = body.get("restart", True)
+    if not isinstance(restart, bool):
+        raise BadRequest("'restart' must be true or false.")
+    wanted = body.get("gpus")
+    if wanted is None:
+        wanted = []
+    if not isinstance(wanted, list) or not all(
+        isinstance(item, (str, int)) and not isinstance(item, bool) for item in wanted
+    ):
+        raise BadRequest("'gpus' must be a list of GPU UUIDs or indices.")
+    return SwitchRequest(runtime_type, tuple(str(item) for item in wanted), restart)
 
 
 class RuntimeSwitcher:
@@ -48,20 +71,15 @@ class RuntimeSwitcher:
     def __init__(
         self,
         kernels: KernelDirectory,
-        catalogue: TypeCatalogue,
+        availability: RuntimeAvailability,
         *,
-        kernel_spec_manager: Any,
-        exclusive: bool,
         default_type: str | None,
-        nvml_timeout: float,
         log: logging.Logger | None = None,
     ) -> None:
         self.kernels = kernels
-        self.catalogue = catalogue
-        self.kernel_spec_manager = kernel_spec_manager
-        self.exclusive = exclusive
+        self.availability = availability
+        self.catalogue = availability.catalogue
         self.default_type = default_type
-        self.nvml_timeout = nvml_timeout
         self.log = log or logging.getLogger(__name__)
         #: Placement reads the load from running kernels, so a pick and the start that makes it
         #: visible must not interleave with another pick.
@@ -70,83 +88,6 @@ class RuntimeSwitcher:
         self._remote_types: dict[str, str] = {}
 
     # -- reading ----------------------------------------------------------------------------
-
-    async def probe(self) -> GpuProbe:
-        """The driver's GPU list, or an empty one with the reason."""
-        if self.kernels.is_remote:
-            return GpuProbe(driver_present=False, problem="Kernels run on a cluster gateway.")
-        try:
-            return await call_with_deadline("The NVIDIA driver", probe_gpus, self.nvml_timeout)
-        except Unavailable as error:
-            return GpuProbe(driver_present=False, problem=str(error))
-
-    def _loads(self, probe: GpuProbe, exclude: str | None) -> list[GpuLoad]:
-        # The planned environments: a kernel whose type was just changed counts where it goes,
-        # even before the restart that moves it there.
-        environments = self.kernels.local_environments(exclude=exclude, planned=True)
-        return gpu_loads(probe.devices, environments)
-
-    def _unavailable_reason(
-        self, runtime_type: RuntimeType, probe: GpuProbe, loads: Sequence[GpuLoad]
-    ) -> str | None:
-        if runtime_type.kernelspec and runtime_type.kernelspec not in self._kernelspecs():
-            return f"The kernel '{runtime_type.kernelspec}' is not installed on this server."
-        if self.kernels.is_remote:
-            return None  # the cluster decides what it can give
-        if runtime_type.accelerator == "tpu" and not tpu_devices():
-            return "This server has no TPU (no /dev/accel* or /dev/vfio device)."
-        if runtime_type.accelerator == "gpu":
-            if not probe.devices:
-                return probe.problem or "This server has no GPU that its NVIDIA driver lists."
-            free = [load for load in loads if not (self.exclusive and load.runtimes)]
-            if len(probe.devices) < runtime_type.gpus:
-                return f"Needs {runtime_type.gpus} GPUs; this server has {len(probe.devices)}."
-            if len(free) < runtime_type.gpus:
-                return "Every GPU is in use by another runtime (GPUs are exclusive here)."
-        return None
-
-    def _kernelspecs(self) -> set[str]:
-        try:
-            return set(self.kernel_spec_manager.find_kernel_specs())
-        except Exception:  # a gateway that does not answer: do not block the picker on it
-            return set()
-
-    async def catalogue_view(self, kernel_id: str | None = None) -> dict[str, Any]:
-        """Every type with whether it can be given now, and the GPUs with their load."""
-        probe = await self.probe()
-        loads = self._loads(probe, exclude=kernel_id) if probe.devices else []
-        types = []
-        for runtime_type in self.catalogue.types:
-            reason = self._unavailable_reason(runtime_type, probe, loads)
-            types.append(
-                {
-                    "id": runtime_type.id,
-                    "label": runtime_type.label,
-                    "accelerator": runtime_type.accelerator,
-                    "gpus": runtime_type.gpus,
-                    "description": runtime_type.description,
-                    "builtin": runtime_type.builtin,
-                    "available": reason is None,
-                    "reason": reason,
-                }
-            )
-        gpus = [
-            {
-                **_gpu_json(load.device),
-                "memory_total_bytes": load.device.memory_total_bytes,
-                "memory_free_bytes": load.memory_free_bytes,
-                "runtimes": load.runtimes,
-                "available": not (self.exclusive and load.runtimes),
-            }
-            for load in loads
-        ]
-        return {
-            "types": types,
-            "gpus": gpus,
-            "gpu_problem": probe.problem if not self.kernels.is_remote else None,
-            "exclusive": self.exclusive,
-            "gateway": self.kernels.is_remote,
-        }
 
     async def current(self, kernel_id: str, *, planned: bool = False) -> dict[str, Any]:
         """The runtime a kernel runs as, read from its own environment (``/proc``); with
@@ -161,7 +102,9 @@ class RuntimeSwitcher:
             env = read(kernel_id) or {}
             type_id = marked_type(env)
             if "CUDA_VISIBLE_DEVICES" in env:
-                gpus = visible_gpus(env["CUDA_VISIBLE_DEVICES"], (await self.probe()).devices)
+                gpus = visible_gpus(
+                    env["CUDA_VISIBLE_DEVICES"], (await self.availability.probe()).devices
+                )
             else:
                 # Started without a GPU choice (no runtime type): CUDA shows it every GPU.
                 sees_all_gpus = True
@@ -177,23 +120,13 @@ class RuntimeSwitcher:
             "type": runtime_type.id if runtime_type else None,
             "label": label,
             "accelerator": runtime_type.accelerator if runtime_type else None,
-            "gpus": [_gpu_json(device) for device in gpus],
+            "gpus": [gpu_json(device) for device in gpus],
             "summary": summary,
             "gateway": self.kernels.is_remote,
             "sees_all_gpus": sees_all_gpus,
         }
 
     # -- changing ---------------------------------------------------------------------------
-
-    def _type(self, type_id: Any) -> RuntimeType:
-        if not isinstance(type_id, str) or self.catalogue.get(type_id) is None:
-            raise BadRequest(
-                f"Unknown runtime type {type_id!r}; this server offers: "
-                f"{', '.join(self.catalogue.ids())}."
-            )
-        runtime_type = self.catalogue.get(type_id)
-        assert runtime_type is not None
-        return runtime_type
 
     async def overlay_for(
         self,
@@ -207,9 +140,9 @@ class RuntimeSwitcher:
 
         Call with :attr:`placement_lock` held until the kernel has (re)started.
         """
-        probe = await self.probe()
-        loads = self._loads(probe, exclude=kernel_id) if probe.devices else []
-        reason = self._unavailable_reason(runtime_type, probe, loads)
+        probe = await self.availability.probe()
+        loads = self.availability.loads(probe, exclude=kernel_id)
+        reason = self.availability.unavailable_reason(runtime_type, probe, loads)
         if reason is not None:
             raise Conflict(f"{runtime_type.label} is not available: {reason}")
         if wanted and runtime_type.accelerator != "gpu":
@@ -219,25 +152,20 @@ class RuntimeSwitcher:
             chosen = choose_gpus(
                 loads,
                 runtime_type.gpus,
-                exclusive=self.exclusive,
+                exclusive=self.availability.exclusive,
                 wanted=wanted,
                 prefer_model=prefer_model,
             )
         return type_environment(runtime_type, [device.uuid for device in chosen])
 
-    async def switch(
-        self, kernel_id: str, type_id: Any, wanted_gpus: Any = None, restart: Any = True
-    ) -> dict[str, Any]:
-        """Restart ``kernel_id`` as ``type_id``; the answer is :meth:`current` of the kernel
-        that now serves the notebook (a new id only on a gateway).
+    async def switch(self, kernel_id: str, request: SwitchRequest) -> dict[str, Any]:
+        """Restart ``kernel_id`` as the requested type; the answer is :meth:`current` of the
+        kernel that now serves the notebook (a new id only on a gateway).
 
         With ``restart=False`` a local kernel is only prepared: its next restart (JupyterLab's
         own, which keeps the page's connection in step) starts it as the new type.
         """
-        runtime_type = self._type(type_id)
-        if not isinstance(restart, bool):
-            raise BadRequest("'restart' must be true or false.")
-        wanted = self._wanted(wanted_gpus)
+        runtime_type, wanted = request.runtime_type, request.wanted_gpus
         facts = await self.kernels.get(kernel_id)
         if self.kernels.is_remote:
             if wanted:
@@ -256,7 +184,7 @@ class RuntimeSwitcher:
             assert previous is not None
             env = with_runtime_env(previous, os.environ, self.catalogue.managed_keys, overlay)
             self.kernels.set_launch_environment(kernel_id, env)
-            if not restart:
+            if not request.restart:
                 return await self.current(kernel_id, planned=True)
             try:
                 await self.kernels.kernel_manager.restart_kernel(kernel_id)
@@ -270,16 +198,6 @@ class RuntimeSwitcher:
                 ) from None
         self.log.info("colab-ext: kernel %s now runs as %s", kernel_id, runtime_type.id)
         return await self.current(kernel_id)
-
-    @staticmethod
-    def _wanted(wanted_gpus: Any) -> list[str]:
-        if wanted_gpus is None:
-            return []
-        if not isinstance(wanted_gpus, list) or not all(
-            isinstance(item, (str, int)) and not isinstance(item, bool) for item in wanted_gpus
-        ):
-            raise BadRequest("'gpus' must be a list of GPU UUIDs or indices.")
-        return [str(item) for item in wanted_gpus]
 
     async def _switch_remote(
         self, kernel_id: str, kernel_name: str, runtime_type: RuntimeType

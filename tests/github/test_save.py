@@ -102,6 +102,9 @@ async def test_a_file_changed_upstream_is_a_conflict_never_overwritten(
     assert status == 409
     assert "changed on GitHub since this notebook was opened" in answer["message"]
     assert answer["conflict"]["current_sha"] == repo.files_at("main")["nb/analysis.ipynb"]
+    # Every error's JSON (message, reason), with the conflict beside them for the dialog.
+    assert set(answer) == {"message", "reason", "conflict"} and answer["reason"] == "Conflict"
+    assert set(answer["conflict"]) == {"current_sha", "remembered_sha", "file_url"}
     assert source(on_github(fake_github, "nb/analysis.ipynb")) == "'theirs'"
     # The user chooses: overwrite.
     status, answer = await call(jp_fetch, "POST", "save", {**body, "overwrite": True})

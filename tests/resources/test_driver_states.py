@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import threading
 import time
@@ -223,3 +224,23 @@ async def test_a_driver_that_cannot_list_mig_instances_says_so(
     assert device["mig_devices"] == []
     assert device["unavailable"]["mig_devices"].startswith("the driver failed to report it")
     assert device["memory_used_bytes"] == 6 << 30  # the GPU itself is still reported
+
+
+@pytest.mark.parametrize(
+    ("init", "state", "says"),
+    [
+        (9, "no_driver", "The NVIDIA driver is installed but not loaded (Driver Not Loaded)."),
+        (999, "driver_error", "The NVIDIA driver did not start: Unknown Error."),
+    ],
+    ids=["not-loaded", "failing-start"],
+)
+async def test_the_monitor_and_about_say_the_same_of_a_driver(
+    nvml: Any, get_resources: Any, jp_fetch: Any, init: int, state: str, says: str
+) -> None:
+    # One adapter (colab_ext.core.nvml) speaks for the driver: both features use its words.
+    nvml(init=init)
+    gpu = await gpu_state(get_resources)
+    about = json.loads((await jp_fetch("colab", "runtime", "about")).body)["gpu"]
+    assert gpu["state"] == state and about["driver_present"] is False
+    assert gpu["message"] == about["problem"]
+    assert gpu["message"].startswith(says)
