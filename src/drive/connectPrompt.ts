@@ -11,7 +11,7 @@ import { KernelMessage } from '@jupyterlab/services';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
-import { ranHere } from '../kernelRequests';
+import { ranHere, reannouncedCell } from '../kernelRequests';
 import { driveApi } from './api';
 
 export const CONNECT_MESSAGE = 'colab_ext_drive_connect';
@@ -85,10 +85,14 @@ export function watchConnectRequests(
         dialog?.reject();
         return;
       }
-      if (
-        ranHere(message, context.session?.kernel?.clientId) &&
-        !open.has(request.id)
-      ) {
+      // The page that ran the cell, or one opened since (the kernel asks again every round of
+      // its wait, naming the cell): Drive is the server's, so any page may connect it.
+      const cellId = reannouncedCell(message as KernelMessage.IMessage);
+      const shown =
+        ranHere(message, context.session?.kernel?.clientId) ||
+        (cellId !== null &&
+          panel.content.widgets.some(cell => cell.model.id === cellId));
+      if (shown && !open.has(request.id)) {
         void ask(request).catch(() => undefined);
       }
     });

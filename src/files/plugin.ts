@@ -24,7 +24,7 @@ import {
 } from '@jupyterlab/translation';
 
 import { serverPartLoaded } from '../serverPart/state';
-import { ranHere } from '../kernelRequests';
+import { holdRequest, ranHere, takesRequest } from '../kernelRequests';
 import { filesRequest, IFilesRequest } from './request';
 import { uploadRequest } from './upload';
 import { runUpload } from './uploader';
@@ -129,13 +129,26 @@ export const filesPlugin: JupyterFrontEndPlugin<void> = {
     const watch = (panel: NotebookPanel): void => {
       panel.sessionContext.iopubMessage.connect((context, message) => {
         const msg = message as KernelMessage.IMessage;
-        const request = filesRequest(msg);
-        const upload = request === null ? uploadRequest(msg) : null;
         const kernel = context.session?.kernel;
+        if (!kernel) {
+          return;
+        }
+        const upload = uploadRequest(msg);
+        if (upload !== null) {
+          // Held until answered: a reloaded page gets it again (see kernelRequests.ts).
+          if (takesRequest(panel, msg, upload.id)) {
+            const release = holdRequest(kernel, msg, upload.id);
+            const contents = app.serviceManager.contents;
+            void runUpload(contents, panel, kernel, msg, upload, trans).finally(
+              release
+            );
+          }
+          return;
+        }
+        const request = filesRequest(msg);
         const id = message.header.msg_id;
         if (
-          (request === null && upload === null) ||
-          !kernel ||
+          request === null ||
           !ranHere(message, kernel.clientId) ||
           handled.includes(id)
         ) {
@@ -143,12 +156,7 @@ export const filesPlugin: JupyterFrontEndPlugin<void> = {
         }
         handled.push(id);
         handled.splice(0, Math.max(0, handled.length - REMEMBERED));
-        if (request !== null) {
-          void act(app, request, trans);
-        } else if (upload !== null) {
-          const contents = app.serviceManager.contents;
-          void runUpload(contents, panel, kernel, msg, upload, trans);
-        }
+        void act(app, request, trans);
       });
     };
     tracker.forEach(watch);

@@ -19,27 +19,30 @@ import {
   uploadReply
 } from './upload';
 import { UploadBox } from './uploadBox';
-import { acknowledge, sendColabReply } from '../kernelRequests';
+import { sendColabReply } from '../kernelRequests';
 
 /** The file browser's chunk size: what the server takes in one request without strain. */
 export const CHUNK_SIZE = 1024 * 1024;
 
-/** The code cell whose run sent `message` (its execute request is the message's parent). */
+/**
+ * The code cell whose run sent `message`: its execute request is the message's parent, or (in a
+ * page opened after the cell ran, which has no such request) the cell the message names.
+ */
 function cellOf(
   panel: NotebookPanel,
   message: KernelMessage.IMessage
 ): CodeCell | null {
   const parent = (message.parent_header as Partial<KernelMessage.IHeader>)
     .msg_id;
-  for (const cell of panel.content.widgets) {
-    if (
-      cell instanceof CodeCell &&
-      cell.outputArea.future?.msg.header.msg_id === parent
-    ) {
-      return cell;
-    }
-  }
-  return null;
+  const named = (message.content as { cell_id?: unknown }).cell_id;
+  const cells = panel.content.widgets.filter(
+    (cell): cell is CodeCell => cell instanceof CodeCell
+  );
+  return (
+    cells.find(cell => cell.outputArea.future?.msg.header.msg_id === parent) ??
+    cells.find(cell => cell.model.id === named) ??
+    null
+  );
 }
 
 /** `blob` as base64 text, as the file browser reads it. */
@@ -177,7 +180,7 @@ function cellEnded(
   };
 }
 
-/** Answer one `files.upload` request that this page's run of a cell in `panel` sent. */
+/** Answer one `files.upload` request of a cell in `panel` (the caller holds it meanwhile). */
 export async function runUpload(
   contents: Contents.IManager,
   panel: NotebookPanel,
@@ -188,7 +191,6 @@ export async function runUpload(
 ): Promise<void> {
   const answer = (value: string): void =>
     sendColabReply(kernel, message, value);
-  acknowledge(kernel, message, request.id);
   const cell = cellOf(panel, message);
   if (cell === null) {
     answer(

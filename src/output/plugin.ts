@@ -6,7 +6,10 @@
  *   that cell evaluates it, and answers on the kernel's stdin channel, where the kernel waits
  *   (its shell channel is busy with the cell). The trust is JupyterLab's own for outputs: code
  *   the user just ran here may run JavaScript here; a notebook merely opened, or a cell run from
- *   another page, runs nothing.
+ *   another page, runs nothing. One exception, for a reload: when the page that ran the cell
+ *   went away while the kernel still waits, the kernel asks again and a page showing that cell
+ *   of the same running kernel answers (the request comes from the live kernel, never from the
+ *   notebook file).
  * - `google.colab.kernel.invokeFunction(name, args, kwargs)`, which Colab's HTML outputs call:
  *   a silent request to the kernel of the notebook the calling output is in, which calls the
  *   Python callback registered with `output.register_callback` and resolves with its result.
@@ -28,7 +31,12 @@ import {
   Outcome,
   replyValue
 } from './request';
-import { acknowledge, ranHere, sendColabReply } from '../kernelRequests';
+import {
+  holdRequest,
+  ranHere,
+  sendColabReply,
+  takesRequest
+} from '../kernelRequests';
 
 /** How many handled message ids are remembered (two views of one notebook get each once). */
 const REMEMBERED = 64;
@@ -53,18 +61,13 @@ async function evaluate(script: string): Promise<Outcome> {
   }
 }
 
+/** Evaluate `request`'s script and send its outcome (the caller holds the request meanwhile). */
 async function answer(
   kernel: Kernel.IKernelConnection,
   message: KernelMessage.IMessage,
   request: IEvalRequest
 ): Promise<void> {
-  if (!request.ignoreResult) {
-    acknowledge(kernel, message, request.id);
-  }
   const outcome = await evaluate(request.script);
-  if (request.ignoreResult) {
-    return;
-  }
   sendColabReply(kernel, message, replyValue(request.id, outcome));
 }
 
@@ -151,20 +154,28 @@ export const outputPlugin: JupyterFrontEndPlugin<void> = {
     const handled: string[] = [];
     const watch = (panel: NotebookPanel): void => {
       panel.sessionContext.iopubMessage.connect((context, message) => {
-        const request = evalRequest(message as KernelMessage.IMessage);
+        const msg = message as KernelMessage.IMessage;
+        const request = evalRequest(msg);
         const kernel = context.session?.kernel;
+        if (request === null || !kernel) {
+          return;
+        }
+        if (!request.ignoreResult) {
+          // The kernel waits for this one: held until answered, so a reloaded page gets it again
+          // (see kernelRequests.ts).
+          if (takesRequest(panel, msg, request.id)) {
+            const release = holdRequest(kernel, msg, request.id);
+            void answer(kernel, msg, request).finally(release);
+          }
+          return;
+        }
         const id = message.header.msg_id;
-        if (
-          request === null ||
-          !kernel ||
-          !ranHere(message, kernel.clientId) ||
-          handled.includes(id)
-        ) {
+        if (!ranHere(message, kernel.clientId) || handled.includes(id)) {
           return;
         }
         handled.push(id);
         handled.splice(0, Math.max(0, handled.length - REMEMBERED));
-        void answer(kernel, message as KernelMessage.IMessage, request);
+        void evaluate(request.script);
       });
     };
     tracker.forEach(watch);

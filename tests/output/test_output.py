@@ -277,3 +277,59 @@ async def test_no_page_to_take_the_request_fails_clearly_and_an_ack_keeps_it_wai
 
         out, error, _ = await run_as_page(jp_serverapp, kernel_id, code, slowly, before=ack)
     assert error is None and out == "3\n"
+
+
+async def test_a_request_whose_page_went_away_is_announced_again_for_the_next_page(
+    jp_serverapp: Any, jp_fetch: Any, monkeypatch: Any
+) -> None:
+    """A page takes the request (ack) and goes silent, as a reloaded one does: the kernel
+    announces it again, naming the cell JupyterLab said it ran, and a page that answers then
+    (the reloaded one) gets its answer taken."""
+    monkeypatch.setenv("JPY_COLAB_EXT_PAGE_GONE_S", "0.6")  # the kernel's environment
+    code = "from google.colab import output\nprint(output.eval_js('1 + 2'))"
+    async with notebook_session(jp_fetch, "nb.ipynb") as session:
+        kernel = jp_serverapp.kernel_manager.get_kernel(session["kernel"]["id"])
+        client = kernel.client()
+        client.start_channels()
+        try:
+            await client.wait_for_ready(timeout=60)
+            # As JupyterLab sends a cell: its id in the request's metadata.
+            execute = client.session.msg(
+                "execute_request",
+                {
+                    "code": code,
+                    "silent": False,
+                    "store_history": True,
+                    "allow_stdin": True,
+                    "user_expressions": {},
+                    "stop_on_error": True,
+                },
+                metadata={"cellId": "cell-7f3a"},
+            )
+            client.shell_channel.send(execute)
+            seen: list[dict[str, Any]] = []
+            printed: list[str] = []
+            while True:
+                message = await client.get_iopub_msg(timeout=30)
+                if message["parent_header"].get("msg_id") != execute["header"]["msg_id"]:
+                    continue
+                kind, content = message["msg_type"], message["content"]
+                if kind == REQUEST:
+                    seen.append(content)
+                    value = {"type": "colab_reply", "colab_msg_id": content["id"]}
+                    if len(seen) == 1:  # the first page takes it, then is reloaded
+                        client.input(json.dumps({**value, "ack": True}))
+                    elif len(seen) == 2:  # the reloaded page takes it again and answers
+                        client.input(json.dumps({**value, "ack": True}))
+                        client.input(json.dumps({**value, "data": 3}))
+                elif kind == "stream":
+                    printed.append(content["text"])
+                elif kind == "status" and content["execution_state"] == "idle":
+                    break
+        finally:
+            client.stop_channels()
+    assert "".join(printed) == "3\n"
+    first, again = seen[0], seen[1]
+    assert first["cell_id"] == again["cell_id"] == "cell-7f3a"
+    assert "reannounced" not in first and again["reannounced"] is True
+    assert again["id"] == first["id"] and again["script"] == "1 + 2"

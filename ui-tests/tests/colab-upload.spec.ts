@@ -83,4 +83,47 @@ test.describe('google.colab.files.upload', () => {
     await expect(third.locator('.jp-OutputArea')).toContainText('{}');
     await expect(third.locator('.jp-colab-Upload')).toHaveCount(0);
   });
+
+  test('a reloaded page shows the waiting picker again, and its answer counts', async ({
+    page,
+    tmpPath
+  }, testInfo) => {
+    await openNewNotebook(page, tmpPath, 'colab-upload-reload.ipynb');
+    await page.notebook.setCell(
+      0,
+      'code',
+      "from google.colab import files\nup = files.upload('after_reload')"
+    );
+    await page.notebook.save(); // the cell's id in the file: the reloaded page finds the cell
+    await page.notebook.runCell(0, { inplace: true, wait: false });
+    const picker = page.locator('.jp-Cell').nth(0).locator('.jp-colab-Upload');
+    await expect(picker).toBeVisible();
+
+    // The kernel still waits; the page that took the request goes away.
+    // (The restored layout shows the notebook, not the Launcher Galata waits for by default.)
+    await page.reload({ waitForIsReady: false });
+    await page.locator('#jupyterlab-splash').waitFor({ state: 'detached' });
+    await expect(picker).toBeVisible({ timeout: 45000 });
+    const shot = testInfo.outputPath('colab-upload-after-reload.png');
+    await page.locator('.jp-NotebookPanel').screenshot({ path: shot });
+    await testInfo.attach('colab-upload-after-reload', { path: shot });
+    await picker
+      .locator('input[type=file]')
+      .setInputFiles([
+        { name: 'r.txt', mimeType: 'text/plain', buffer: Buffer.from('again') }
+      ]);
+    await expect(picker).toHaveCount(0);
+    await page.notebook.activate('colab-upload-reload.ipynb'); // Galata's view of the new page
+
+    // The output of a run started by the page before the reload is not shown in this page (as
+    // JupyterLab does for any run); the next cell runs once upload() returned.
+    await page.notebook.addCell(
+      'code',
+      "print(up, open('after_reload/r.txt').read())"
+    );
+    await page.notebook.runCell(1, true);
+    await expect(
+      page.locator('.jp-Cell').nth(1).locator('.jp-OutputArea')
+    ).toContainText("{'r.txt': b'again'} again");
+  });
 });

@@ -1,6 +1,8 @@
 import { expect, test } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
 
+import { openNewNotebook } from './support/sessions';
+
 const MOUNT_CELL = [
   'from google.colab import drive',
   "drive.mount('prompt_drive')",
@@ -23,10 +25,12 @@ test.describe('drive.mount before Drive is connected', () => {
   test.use({ autoGoto: true });
 
   test('asks as Colab does: No thanks fails the call, Connect lets it mount', async ({
-    page
+    page,
+    tmpPath
   }, testInfo) => {
     await disconnect(page);
-    await page.notebook.createNew('drive-prompt.ipynb', { kernel: 'python3' });
+    // Its own name from the start: the reloaded page below must find the same session.
+    await openNewNotebook(page, tmpPath, 'drive-prompt.ipynb');
     await page.notebook.setCell(0, 'code', MOUNT_CELL);
     const output = page.locator('.jp-Cell').nth(0).locator('.jp-OutputArea');
 
@@ -67,5 +71,21 @@ test.describe('drive.mount before Drive is connected', () => {
       page.locator('.jp-Cell').nth(1).locator('.jp-OutputArea')
     ).toContainText('should now be visible in Drive', { timeout: 60000 });
     await disconnect(page);
+
+    // A reload while the call waits: the kernel asks again, and the reloaded page shows it.
+    await page.notebook.save(); // the cell's id in the file: the reloaded page finds the cell
+    await page.notebook.runCell(0, { inplace: true, wait: false });
+    await expect(dialog).toContainText(PROMPT, { timeout: 30000 });
+    await page.reload({ waitForIsReady: false });
+    await page.locator('#jupyterlab-splash').waitFor({ state: 'detached' });
+    await expect(dialog).toContainText(PROMPT, { timeout: 45000 });
+    await dialog.getByRole('button', { name: 'No thanks' }).click();
+    await expect(dialog).toHaveCount(0);
+    await page.notebook.activate('drive-prompt.ipynb'); // Galata's view of the new page
+    await page.notebook.setCell(1, 'code', "print('the kernel is free')");
+    await page.notebook.runCell(1, { inplace: true });
+    await expect(
+      page.locator('.jp-Cell').nth(1).locator('.jp-OutputArea')
+    ).toContainText('the kernel is free', { timeout: 30000 });
   });
 });

@@ -15,6 +15,8 @@ from typing import Any
 def announce(message_type: str, content: dict[str, Any]) -> bool:
     """Send ``content`` as a ``message_type`` message to the pages connected to this kernel.
 
+    The content names the cell (``cell_id``, from the metadata JupyterLab sends with each
+    execute request), so that a page opened after the cell ran (a reload) can find it.
     False where that cannot be done: outside an ipykernel kernel, or when sending fails.
     """
     try:
@@ -23,11 +25,15 @@ def announce(message_type: str, content: dict[str, Any]) -> bool:
         if not Kernel.initialized():
             return False
         kernel: Any = Kernel.instance()
+        parent: Any = kernel.get_parent("shell")
+        cell_id = (parent.get("metadata") or {}).get("cellId") if parent else None
+        if isinstance(cell_id, str):
+            content = {**content, "cell_id": cell_id}
         kernel.session.send(
             kernel.iopub_socket,
             message_type,
             content,
-            parent=kernel.get_parent("shell"),
+            parent=parent,
             ident=message_type.encode(),
         )
     except Exception:

@@ -4,6 +4,9 @@ A feature that asks the page something (``output.eval_js``, ``files.upload``) na
 with an id on IOPub; the page answers with an ``input_reply`` whose value is Colab's
 ``colab_reply`` (``{type, colab_msg_id, data | error}``), after one with ``ack: true`` the moment
 it takes the request, so that a request nobody takes fails clearly instead of waiting for ever.
+The page that holds a request says so again every few seconds (the same ``ack``); when it falls
+silent (reloaded, closed) the request is announced again, marked ``reannounced``, for the next
+page that shows the notebook to take it: a reload does not strand a waiting picker.
 The stdin channel is the one a kernel reads while a cell runs (its shell channel waits for the
 cell to end), and only a connection that may run code in the kernel can write to it.
 
@@ -16,6 +19,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 #: What the page's answer on stdin says it is (Colab's own name for it).
@@ -27,6 +31,13 @@ _POLL = 0.05
 ACK_WITHIN_S = 15.0
 #: The kernel's environment may change it (a slow machine, the tests).
 ACK_VARIABLE = "JPY_COLAB_EXT_PAGE_ACK_S"
+#: The page that holds a request acks again every 2 s (src/kernelRequests.ts); this long without
+#: one, it is gone (a reload, a closed tab) and the request is announced again ...
+ORPHANED_AFTER_S = 7.0
+#: (in the kernel's environment: the tests)
+ORPHANED_VARIABLE = "JPY_COLAB_EXT_PAGE_GONE_S"
+#: ... every this many seconds, until a page takes it.
+REANNOUNCE_EVERY_S = 3.0
 
 
 class NoPageAnswered(RuntimeError):
@@ -48,22 +59,38 @@ def running_kernel(what: str) -> Any:
 
 
 def read_reply(
-    kernel: Any, request_id: str, timeout_sec: float | None, what: str = "this call"
+    kernel: Any,
+    request_id: str,
+    timeout_sec: float | None,
+    what: str = "this call",
+    reannounce: Callable[[], object] | None = None,
 ) -> dict[str, Any] | None:
     """The page's ``colab_reply`` to ``request_id`` (it holds ``data`` or ``error``), or None when
     ``timeout_sec`` passed first. Other answers that come meanwhile (a late one to an earlier
     request) are dropped, as Colab drops them; an interrupt gets through while waiting. Raises
     :class:`NoPageAnswered` when not even the page's ``ack`` came within :data:`ACK_WITHIN_S`
-    (or ``JPY_COLAB_EXT_PAGE_ACK_S``)."""
+    (or ``JPY_COLAB_EXT_PAGE_ACK_S``). Once a page took the request and then fell silent,
+    ``reannounce()`` is called every :data:`REANNOUNCE_EVERY_S` until a page takes it again."""
     sys.stdout.flush()
     sys.stderr.flush()
     started = time.monotonic()
     deadline = started + timeout_sec if timeout_sec else None
     acknowledged = False
-    ack_within = _ack_within()
+    last_heard = last_announced = started
+    ack_within = _seconds(ACK_VARIABLE, ACK_WITHIN_S)
+    orphaned_after = _seconds(ORPHANED_VARIABLE, ORPHANED_AFTER_S)
     socket = kernel.stdin_socket
     while deadline is None or time.monotonic() < deadline:
-        if not acknowledged and time.monotonic() - started > ack_within:
+        now = time.monotonic()
+        if (
+            acknowledged
+            and reannounce is not None
+            and now - last_heard > orphaned_after
+            and now - last_announced > REANNOUNCE_EVERY_S
+        ):
+            last_announced = now
+            reannounce()
+        if not acknowledged and now - started > ack_within:
             raise NoPageAnswered(
                 f"No page answered {what} within {ack_within:g} s. It needs this notebook "
                 "open in JupyterLab with colab-ext, in the page that ran the cell (a page "
@@ -81,17 +108,18 @@ def read_reply(
         if reply is None or reply.get("colab_msg_id") != request_id:
             continue
         if reply.get("ack"):
-            acknowledged = True  # the page has it; the answer may take as long as the person
+            # The page has it; the answer may take as long as the person.
+            acknowledged, last_heard = True, time.monotonic()
             continue
         return reply
     return None
 
 
-def _ack_within() -> float:
+def _seconds(variable: str, default: float) -> float:
     try:
-        return float(os.environ.get(ACK_VARIABLE, "") or ACK_WITHIN_S)
+        return float(os.environ.get(variable, "") or default)
     except ValueError:
-        return ACK_WITHIN_S
+        return default
 
 
 def _reply_of(message: Any) -> dict[str, Any] | None:

@@ -59,6 +59,12 @@ def _mount_once_connected(body: dict[str, Any], shown: str, timeout: float) -> d
             except _server.ServerError as failure:
                 if not (failure.status == 409 and STILL_WAITING in failure.message):
                     raise
+            # Again for a page opened meanwhile (the one that ran the cell was reloaded, say):
+            # a page that shows the prompt already ignores it.
+            _iopub.announce(
+                CONNECT_MESSAGE,
+                {"id": request_id, "state": "open", "mountpoint": shown, "reannounced": True},
+            )
     finally:
         _iopub.announce(CONNECT_MESSAGE, {"id": request_id, "state": "closed", "mountpoint": shown})
 

@@ -179,12 +179,22 @@ def upload(target_dir: str = "") -> dict[str, bytes]:
         )
     os.makedirs(folder, exist_ok=True)
     request_id = uuid.uuid4().hex
-    if not _iopub.announce(UPLOAD_MESSAGE, {"id": request_id, "dir": relative, "multiple": True}):
+    request = {"id": request_id, "dir": relative, "multiple": True}
+    if not _iopub.announce(UPLOAD_MESSAGE, request):
         raise RuntimeError(
             "google.colab.files.upload could not reach the page: run it in a cell of a notebook "
             "open in JupyterLab."
         )
-    reply = _stdin_reply.read_reply(kernel, request_id, None, "google.colab.files.upload") or {}
+    reply = (
+        _stdin_reply.read_reply(
+            kernel,
+            request_id,
+            None,
+            "google.colab.files.upload",
+            lambda: _iopub.announce(UPLOAD_MESSAGE, {**request, "reannounced": True}),
+        )
+        or {}
+    )
     if "error" in reply:
         raise RuntimeError(f"google.colab.files.upload: {reply['error']}")
     return _read_uploaded(folder, target_dir, reply.get("data") or {})

@@ -106,7 +106,13 @@ def eval_js(script: str, ignore_result: bool = False, timeout_sec: float | None 
         )
     if ignore_result:
         return None
-    reply = _stdin_reply.read_reply(kernel, request_id, timeout_sec, "google.colab.output.eval_js")
+    reply = _stdin_reply.read_reply(
+        kernel,
+        request_id,
+        timeout_sec,
+        "google.colab.output.eval_js",
+        lambda: _iopub.announce(REQUEST_MESSAGE, {**request, "reannounced": True}),
+    )
     if reply is None:
         return None  # timed out, as Colab returns
     if "error" in reply:
