@@ -5,6 +5,7 @@ import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { drivePlugin } from './drive/plugin';
 import { filesPlugin } from './files/plugin';
+import { formsPlugin } from './forms/plugin';
 import { githubPlugin } from './github/plugin';
 import { outputPlugin } from './output/plugin';
 import { resourcesPlugin } from './resources/plugin';
@@ -26,7 +27,8 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   sharePlugin,
   secretsPlugin,
   filesPlugin,
-  outputPlugin
+  outputPlugin,
+  formsPlugin
 ];
 
 export default plugins;
