@@ -1,6 +1,6 @@
 import { ServerConnection } from '@jupyterlab/services';
 
-import { ColabApiError, colabUrl, requestAPI } from './request';
+import { ColabApiError, colabSocketUrl, colabUrl, requestAPI } from './request';
 
 /** A server stand-in at the fetch boundary: records each request and answers as told. */
 function fakeServer(status: number, body: string) {
@@ -36,6 +36,27 @@ describe('colabUrl', () => {
   });
 });
 
+describe('colabSocketUrl', () => {
+  it('puts the token in the query only where the settings say so', () => {
+    const withToken = ServerConnection.makeSettings({
+      wsUrl: 'wss://hub.example.org/user/alice/',
+      token: 'a b',
+      appendToken: true
+    });
+    expect(colabSocketUrl(withToken, 'resources', 'socket')).toBe(
+      'wss://hub.example.org/user/alice/colab/resources/socket?token=a%20b'
+    );
+    const withoutToken = ServerConnection.makeSettings({
+      wsUrl: 'ws://localhost:8888/',
+      token: 'secret',
+      appendToken: false
+    });
+    expect(
+      colabSocketUrl(withoutToken, 'shell', 'kernels', 'k1', 'socket')
+    ).toBe('ws://localhost:8888/colab/shell/kernels/k1/socket');
+  });
+});
+
 describe('requestAPI', () => {
   it('calls the route below the base URL and returns its JSON', async () => {
     const server = fakeServer(200, '{"python_version": "3.11.7"}');
@@ -64,6 +85,21 @@ describe('requestAPI', () => {
     await expect(requestAPI('github/save', {}, settings)).rejects.toEqual(
       new ColabApiError(409, 'The file changed upstream.')
     );
+  });
+
+  it("keeps the error's JSON body, so a caller can read what it says beyond the message", async () => {
+    const server = fakeServer(
+      409,
+      '{"message": "Changed upstream.", "conflict": {"current_sha": "abc"}}'
+    );
+    const settings = settingsFor('http://localhost:8888/', server.fetch);
+    const error = await requestAPI('github/save', {}, settings).catch(
+      (e: unknown) => e
+    );
+    expect((error as ColabApiError).body).toEqual({
+      message: 'Changed upstream.',
+      conflict: { current_sha: 'abc' }
+    });
   });
 
   it('says what happened when the answer is not JSON', async () => {

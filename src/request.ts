@@ -10,12 +10,15 @@ import { serverPartProblem, serverPartShortMessage } from './serverPart/state';
 export const API_PREFIX = 'colab';
 
 /**
- * A failed call, carrying the server's message (written for a person) and the HTTP status.
+ * A failed call, carrying the server's message (written for a person), the HTTP status and the
+ * parsed answer: some refusals say more than the message (a save conflict's file and SHAs).
  */
 export class ColabApiError extends Error {
   constructor(
     readonly status: number,
-    message: string
+    message: string,
+    /** The answer's JSON (or text), null when there was none or no answer at all. */
+    readonly body: unknown = null
   ) {
     super(message);
     this.name = 'ColabApiError';
@@ -25,14 +28,30 @@ export class ColabApiError extends Error {
 /** The full URL of a colab-ext route, following the server's base URL (as under JupyterHub). */
 export function colabUrl(
   endPoint: string,
-  settings: ServerConnection.ISettings = ServerConnection.makeSettings()
+  settings: ServerConnection.ISettings
 ): string {
   return URLExt.join(settings.baseUrl, API_PREFIX, endPoint);
 }
 
 /**
+ * The WebSocket URL of a colab-ext route. A browser cannot set headers on a WebSocket, so the
+ * token goes in the query when the server's settings say to send it.
+ */
+export function colabSocketUrl(
+  settings: ServerConnection.ISettings,
+  ...segments: string[]
+): string {
+  const url = URLExt.join(settings.wsUrl, API_PREFIX, ...segments);
+  return settings.appendToken && settings.token
+    ? `${url}?token=${encodeURIComponent(settings.token)}`
+    : url;
+}
+
+/**
  * Call a colab-ext route and return its JSON answer.
  *
+ * @param settings - the app's `serviceManager.serverSettings`, which every feature passes down;
+ *   the page's own settings serve a caller that has none to pass.
  * @throws {ColabApiError} with the server's message when the answer is not a success, or a
  *   message saying the server could not be reached.
  */
@@ -64,7 +83,11 @@ export async function requestAPI<T>(
     }
   }
   if (!response.ok) {
-    throw new ColabApiError(response.status, errorMessage(response, data));
+    throw new ColabApiError(
+      response.status,
+      errorMessage(response, data),
+      data
+    );
   }
   return data as T;
 }

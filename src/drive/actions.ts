@@ -13,6 +13,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { copyIcon } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 
+import { withProgress } from '../notify';
 import { driveApi, IDriveJob, IDriveStatus } from './api';
 import { pickInDrive } from './picker';
 import { jobFraction, jobMessage } from './progress';
@@ -225,33 +226,21 @@ export async function mountDrive(
     );
     return null;
   }
-  const id = Notification.emit(
-    trans.__('Mounting Google Drive…'),
-    'in-progress',
-    {
-      autoClose: false
-    }
-  );
   try {
-    const mount = await driveApi.mount();
-    Notification.update({
-      id,
-      type: 'success',
-      message: trans.__(
-        'Google Drive is mounted at %1.',
-        mount.path ?? mount.mountpoint
-      ),
-      autoClose: 5000
-    });
+    const mount = await withProgress(
+      trans.__('Mounting Google Drive…'),
+      driveApi.mount(),
+      mount => ({
+        message: trans.__(
+          'Google Drive is mounted at %1.',
+          mount.path ?? mount.mountpoint
+        )
+      }),
+      { failure: 'show' }
+    );
     return mount.path;
-  } catch (error) {
-    Notification.update({
-      id,
-      type: 'error',
-      message: (error as Error).message,
-      autoClose: false
-    });
-    return null;
+  } catch {
+    return null; // the notification says why
   }
 }
 
@@ -270,28 +259,30 @@ export async function unmountDrive(
         pending.join(', ')
       )
     : trans.__('Unmounting Google Drive…');
-  const id = Notification.emit(waiting, 'in-progress', { autoClose: false });
   try {
-    const result = await driveApi.unmount();
-    const left = result.unflushed.map(u => u.path);
-    Notification.update({
-      id,
-      type: left.length ? 'warning' : 'success',
-      message: left.length
-        ? trans.__(
-            'Unmounted; these uploads did not finish: %1',
-            left.join(', ')
-          )
-        : trans.__('Google Drive is unmounted; every change is in Drive.'),
-      autoClose: 5000
-    });
-  } catch (error) {
-    Notification.update({
-      id,
-      type: 'error',
-      message: (error as Error).message,
-      autoClose: false
-    });
+    await withProgress(
+      waiting,
+      driveApi.unmount(),
+      result => {
+        const left = result.unflushed.map(u => u.path);
+        return left.length
+          ? {
+              type: 'warning',
+              message: trans.__(
+                'Unmounted; these uploads did not finish: %1',
+                left.join(', ')
+              )
+            }
+          : {
+              message: trans.__(
+                'Google Drive is unmounted; every change is in Drive.'
+              )
+            };
+      },
+      { failure: 'show' }
+    );
+  } catch {
+    // the notification says why
   }
 }
 

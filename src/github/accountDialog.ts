@@ -11,7 +11,7 @@ import {
 import { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
-import { githubApi, IGitHubAccount } from './api';
+import { GitHubApi, IGitHubAccount } from './api';
 import { field, link, paragraph, problemArea, textInput } from './form';
 
 /** The dialog's body: the account's state, and the ways to connect. */
@@ -20,6 +20,7 @@ class AccountBody extends Widget {
   private poll = 0;
 
   constructor(
+    private readonly api: GitHubApi,
     private account: IGitHubAccount,
     private trans: TranslationBundle
   ) {
@@ -103,7 +104,7 @@ class AccountBody extends Widget {
     const area = problemArea();
     button.replaceWith(area);
     try {
-      const flow = await githubApi.startDeviceFlow();
+      const flow = await this.api.startDeviceFlow();
       area.className = 'jp-colab-GitHub-deviceCode';
       area.replaceChildren(
         paragraph(this.trans.__('Enter this code on GitHub:')),
@@ -118,7 +119,7 @@ class AccountBody extends Widget {
   }
 
   private async checkDevice(area: HTMLElement): Promise<void> {
-    const account = await githubApi.account();
+    const account = await this.api.account();
     if (account.connected) {
       window.clearInterval(this.poll);
       this.account = account;
@@ -132,16 +133,17 @@ class AccountBody extends Widget {
 
 /** Show the account dialog; resolves to the account afterwards (connected or not). */
 export async function showAccountDialog(
+  api: GitHubApi,
   trans: TranslationBundle
 ): Promise<IGitHubAccount | null> {
   let account: IGitHubAccount;
   try {
-    account = await githubApi.account();
+    account = await api.account();
   } catch (error) {
     await showErrorMessage(trans.__('GitHub'), error as Error);
     return null;
   }
-  const body = new AccountBody(account, trans);
+  const body = new AccountBody(api, account, trans);
   const buttons = account.connected
     ? [
         Dialog.cancelButton({ label: trans.__('Close') }),
@@ -156,18 +158,18 @@ export async function showAccountDialog(
   });
   try {
     if (account.connected && result.button.displayType === 'warn') {
-      await githubApi.disconnect();
+      await api.disconnect();
       Notification.info(trans.__('Disconnected from GitHub.'), {
         autoClose: 4000
       });
-      return await githubApi.account();
+      return await api.account();
     }
     if (!account.connected && result.button.accept) {
-      const fresh = await githubApi.account();
+      const fresh = await api.account();
       if (fresh.connected || !result.value) {
         return fresh; // connected meanwhile through the device flow
       }
-      const connected = await githubApi.connect(result.value);
+      const connected = await api.connect(result.value);
       Notification.success(
         trans.__('Connected to GitHub as %1.', connected.login ?? '?'),
         { autoClose: 4000 }
@@ -182,10 +184,11 @@ export async function showAccountDialog(
 
 /** The account if connected, else the connect dialog first; null when the user gives up. */
 export async function ensureConnected(
+  api: GitHubApi,
   trans: TranslationBundle
 ): Promise<IGitHubAccount | null> {
   try {
-    const account = await githubApi.account();
+    const account = await api.account();
     if (account.connected) {
       return account;
     }
@@ -193,6 +196,6 @@ export async function ensureConnected(
     await showErrorMessage(trans.__('GitHub'), error as Error);
     return null;
   }
-  const account = await showAccountDialog(trans);
+  const account = await showAccountDialog(api, trans);
   return account?.connected ? account : null;
 }

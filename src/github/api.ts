@@ -1,7 +1,9 @@
 /**
  * The GitHub feature's server routes, typed. The token never comes back from any of them.
  */
-import { requestAPI } from '../request';
+import { ServerConnection } from '@jupyterlab/services';
+
+import { ColabApiError, requestAPI } from '../request';
 
 /** Who is connected (`GET /colab/github/account`). */
 export interface IGitHubAccount {
@@ -90,6 +92,30 @@ export interface ISaveResult {
   record: Record<string, unknown>;
 }
 
+/** What a refused save (409) says beyond its message: the file on GitHub now. */
+export interface ISaveConflict {
+  current_sha: string | null;
+  remembered_sha: string | null;
+  file_url: string;
+}
+
+/**
+ * The details of a save refused because the file changed on GitHub (the 409's `conflict`, as
+ * every server version writes it), or null for any other failure.
+ */
+export function saveConflict(error: unknown): ISaveConflict | null {
+  if (!(error instanceof ColabApiError) || error.status !== 409) {
+    return null;
+  }
+  const body = (error.body ?? {}) as { conflict?: Partial<ISaveConflict> };
+  const details = body.conflict ?? {};
+  return {
+    current_sha: details.current_sha ?? null,
+    remembered_sha: details.remembered_sha ?? null,
+    file_url: details.file_url ?? ''
+  };
+}
+
 export interface IGistRequest {
   path: string;
   public: boolean;
@@ -113,24 +139,31 @@ function post(body: unknown): RequestInit {
   return { method: 'POST', body: JSON.stringify(body) };
 }
 
-export const githubApi = {
-  account: () => requestAPI<IGitHubAccount>('github/account'),
-  connect: (token: string) =>
-    requestAPI<IGitHubAccount>('github/account', {
-      method: 'PUT',
-      body: JSON.stringify({ token })
-    }),
-  disconnect: () =>
-    requestAPI<IGitHubAccount>('github/account', { method: 'DELETE' }),
-  startDeviceFlow: () => requestAPI<IDeviceFlow>('github/device', post({})),
-  browse: (query: Record<string, string>) =>
-    requestAPI<IBrowse>(
-      'github/browse?' + new URLSearchParams(query).toString()
-    ),
-  open: (request: IOpenRequest) =>
-    requestAPI<{ path: string }>('github/open', post(request)),
-  save: (request: ISaveRequest) =>
-    requestAPI<ISaveResult>('github/save', post(request)),
-  gist: (request: IGistRequest) =>
-    requestAPI<IGistResult>('github/gist', post(request))
-};
+/** The GitHub routes, on the app's server settings. */
+export function githubApi(settings: ServerConnection.ISettings) {
+  const call = <T>(endPoint: string, init: RequestInit = {}) =>
+    requestAPI<T>(endPoint, init, settings);
+  return {
+    account: () => call<IGitHubAccount>('github/account'),
+    connect: (token: string) =>
+      call<IGitHubAccount>('github/account', {
+        method: 'PUT',
+        body: JSON.stringify({ token })
+      }),
+    disconnect: () =>
+      call<IGitHubAccount>('github/account', { method: 'DELETE' }),
+    startDeviceFlow: () => call<IDeviceFlow>('github/device', post({})),
+    browse: (query: Record<string, string>) =>
+      call<IBrowse>('github/browse?' + new URLSearchParams(query).toString()),
+    open: (request: IOpenRequest) =>
+      call<{ path: string }>('github/open', post(request)),
+    /** @throws {ColabApiError} 409 when the file changed on GitHub: see `saveConflict`. */
+    save: (request: ISaveRequest) =>
+      call<ISaveResult>('github/save', post(request)),
+    gist: (request: IGistRequest) =>
+      call<IGistResult>('github/gist', post(request))
+  };
+}
+
+/** The GitHub routes, as the plugin hands them to the flows and dialogs. */
+export type GitHubApi = ReturnType<typeof githubApi>;

@@ -5,7 +5,7 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
-import { githubApi, IBrowseEntry, IOpenRequest } from './api';
+import { GitHubApi, IBrowseEntry, IOpenRequest } from './api';
 import {
   field,
   paragraph,
@@ -30,6 +30,7 @@ export class OpenBody extends Widget {
   private chosen: string | null = null;
 
   constructor(
+    private readonly api: GitHubApi,
     login: string,
     localFolder: string,
     private trans: TranslationBundle
@@ -101,7 +102,7 @@ export class OpenBody extends Widget {
 
   private async loadRepos(): Promise<void> {
     const owner = this.owner.value.trim();
-    const answer = await this.call(() => githubApi.browse({ owner }));
+    const answer = await this.call(() => this.api.browse({ owner }));
     setOptions(
       this.repo,
       (answer?.repos ?? []).map(repo => repo.name)
@@ -114,7 +115,7 @@ export class OpenBody extends Widget {
     const repo = this.repo.value;
     setOptions(this.branch, []);
     if (repo) {
-      const answer = await this.call(() => githubApi.browse({ owner, repo }));
+      const answer = await this.call(() => this.api.browse({ owner, repo }));
       setOptions(this.branch, answer?.branches ?? [], answer?.default_branch);
     }
     await this.loadFolder('');
@@ -133,7 +134,7 @@ export class OpenBody extends Widget {
       return;
     }
     const answer = await this.call(() =>
-      githubApi.browse({ owner, repo, ref, path })
+      this.api.browse({ owner, repo, ref, path })
     );
     const entries: IBrowseEntry[] = answer?.entries ?? [];
     if (path) {

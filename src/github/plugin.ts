@@ -14,6 +14,7 @@ import {
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
+import { githubApi } from './api';
 import { findNotebook } from './target';
 
 /** Command ids of the GitHub feature. */
@@ -41,6 +42,7 @@ export const githubPlugin: JupyterFrontEndPlugin<void> = {
     translator: ITranslator | null
   ): void => {
     const trans = (translator ?? nullTranslator).load('colab_ext');
+    const api = githubApi(app.serviceManager.serverSettings);
     const hasNotebook = (args: { path?: unknown }) =>
       pathArgument(args) !== undefined || findNotebook(app) !== null;
 
@@ -49,15 +51,15 @@ export const githubPlugin: JupyterFrontEndPlugin<void> = {
       caption: trans.__('Connect this server to GitHub, or disconnect it'),
       execute: async () => {
         const { showAccountDialog } = await import('./accountDialog');
-        return showAccountDialog(trans);
+        return showAccountDialog(api, trans);
       }
     });
     app.commands.addCommand(CommandIDs.open, {
       label: trans.__('Open from GitHub…'),
       caption: trans.__('Copy a notebook from GitHub or a gist and open it'),
       execute: async () => {
-        const { openFromGitHub } = await import('./flows');
-        return openFromGitHub(app, trans);
+        const { openFromGitHub } = await import('./openFlow');
+        return openFromGitHub(app, api, trans);
       }
     });
     app.commands.addCommand(CommandIDs.saveCopy, {
@@ -67,8 +69,8 @@ export const githubPlugin: JupyterFrontEndPlugin<void> = {
       ),
       isEnabled: hasNotebook,
       execute: async args => {
-        const { saveCopyInGitHub } = await import('./flows');
-        return saveCopyInGitHub(app, trans, pathArgument(args));
+        const { saveCopyInGitHub } = await import('./saveFlow');
+        return saveCopyInGitHub(app, api, trans, pathArgument(args));
       }
     });
     app.commands.addCommand(CommandIDs.saveGist, {
@@ -78,8 +80,8 @@ export const githubPlugin: JupyterFrontEndPlugin<void> = {
       ),
       isEnabled: hasNotebook,
       execute: async args => {
-        const { saveGist } = await import('./flows');
-        return saveGist(app, trans, pathArgument(args));
+        const { saveGist } = await import('./gistFlow');
+        return saveGist(app, api, trans, pathArgument(args));
       }
     });
     app.commands.addCommand(CommandIDs.copyOpenLink, {

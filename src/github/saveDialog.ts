@@ -6,7 +6,7 @@ import { DOMUtils } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
-import { githubApi, IRepoEntry, ISaveRequest } from './api';
+import { GitHubApi, IRepoEntry, ISaveRequest } from './api';
 import {
   checkbox,
   field,
@@ -38,6 +38,7 @@ export class SaveBody extends Widget {
   private defaultBranch = '';
 
   constructor(
+    private readonly api: GitHubApi,
     private repos: IRepoEntry[],
     defaults: ISaveDefaults,
     private trans: TranslationBundle,
@@ -148,7 +149,7 @@ export class SaveBody extends Widget {
     setOptions(this.branch, [NEW_BRANCH]);
     if (owner && repo) {
       try {
-        const answer = await githubApi.browse({ owner, repo });
+        const answer = await this.api.browse({ owner, repo });
         this.defaultBranch = answer.default_branch ?? '';
         setOptions(
           this.branch,

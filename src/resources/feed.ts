@@ -1,10 +1,8 @@
 /**
  * The pushed feed: a WebSocket on which the server sends every new sample as it is taken.
  */
-import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
-import { API_PREFIX } from '../request';
 import { IResources } from './types';
 
 /** What a feed reports to its model. */
@@ -23,22 +21,13 @@ export interface ISampleFeed {
 /** Opens a feed (the server's socket, or a stand-in in unit tests). */
 export type FeedFactory = (handlers: IFeedHandlers) => ISampleFeed;
 
-/** The WebSocket URL of the resources feed, with the token where the server wants it. */
-export function resourcesSocketUrl(
-  settings: ServerConnection.ISettings
-): string {
-  const url = URLExt.join(settings.wsUrl, API_PREFIX, 'resources', 'socket');
-  return settings.appendToken && settings.token
-    ? `${url}?token=${encodeURIComponent(settings.token)}`
-    : url;
-}
-
-/** The server's feed over a WebSocket. */
+/** The server's feed over a WebSocket at `url` (the settings give the WebSocket class). */
 export function socketFeed(
-  settings: ServerConnection.ISettings = ServerConnection.makeSettings()
+  url: string,
+  settings: ServerConnection.ISettings
 ): FeedFactory {
   return handlers => {
-    const socket = new settings.WebSocket(resourcesSocketUrl(settings));
+    const socket = new settings.WebSocket(url);
     let delivered = false;
     let closedByUs = false;
     socket.onmessage = event => {

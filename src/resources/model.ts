@@ -8,10 +8,7 @@ import { IDisposable } from '@lumino/disposable';
 import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { ServerConnection } from '@jupyterlab/services';
-
-import { requestAPI } from '../request';
-import { FeedFactory, ISampleFeed, socketFeed } from './feed';
+import { FeedFactory, ISampleFeed } from './feed';
 import { hasGap, withHistory } from './history';
 import { IResources } from './types';
 
@@ -34,15 +31,12 @@ export interface ISampleChannel {
 /** Longest wait before the feed is tried again after failures (HTTP polling meanwhile). */
 export const MAX_FEED_RETRY_MS = 30 * 1000;
 
-const fetchFromServer: ResourcesFetcher = history =>
-  requestAPI<IResources>(history ? 'resources?history=1' : 'resources');
-
-function labChannel(): ISampleChannel | null {
+/** The channel the tabs of the lab at `baseUrl` share samples on (none where unsupported). */
+export function labChannel(baseUrl: string): ISampleChannel | null {
   if (typeof BroadcastChannel === 'undefined') {
     return null;
   }
-  const base = ServerConnection.makeSettings().baseUrl;
-  return new BroadcastChannel(`colab-ext:resources:${base}`);
+  return new BroadcastChannel(`colab-ext:resources:${baseUrl}`);
 }
 
 function isHidden(): boolean {
@@ -57,9 +51,9 @@ function isHidden(): boolean {
  */
 export class ResourcesModel implements IDisposable {
   constructor(
-    fetcher: ResourcesFetcher = fetchFromServer,
-    channel: ISampleChannel | null = labChannel(),
-    feedFactory: FeedFactory | null = socketFeed(),
+    fetcher: ResourcesFetcher,
+    channel: ISampleChannel | null,
+    feedFactory: FeedFactory | null,
     when: Promise<unknown> = Promise.resolve()
   ) {
     this._fetch = fetcher;

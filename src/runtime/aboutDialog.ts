@@ -5,7 +5,6 @@ import { Dialog, showErrorMessage } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
-import { requestAPI } from '../request';
 import {
   describeCpus,
   describeGpus,
@@ -14,14 +13,16 @@ import {
   IAboutRuntime,
   IRuntimeKernel
 } from './about';
+import { RuntimeApi } from './api';
 
 /** Fetch the facts and show them; a failure is shown as the server's message. */
 export async function showAboutRuntimeDialog(
+  api: RuntimeApi,
   trans: TranslationBundle
 ): Promise<void> {
   let about: IAboutRuntime;
   try {
-    about = await requestAPI<IAboutRuntime>('runtime/about');
+    about = await api.about();
   } catch (error) {
     await showErrorMessage(trans.__('About this runtime'), error as Error);
     return;

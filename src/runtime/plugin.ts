@@ -10,6 +10,8 @@ import {
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
+import { runtimeApi } from './api';
+
 /** Command ids of the runtime feature. */
 export namespace CommandIDs {
   export const aboutRuntime = 'colab-ext:about-runtime';
@@ -34,7 +36,10 @@ export const runtimePlugin: JupyterFrontEndPlugin<void> = {
       ),
       execute: async () => {
         const { showAboutRuntimeDialog } = await import('./aboutDialog');
-        await showAboutRuntimeDialog(trans);
+        await showAboutRuntimeDialog(
+          runtimeApi(app.serviceManager.serverSettings),
+          trans
+        );
       }
     });
     palette?.addItem({

@@ -12,8 +12,8 @@ import { NotebookPanel } from '@jupyterlab/notebook';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
-import { requestAPI } from '../request';
 import { formatBytes } from './about';
+import { RuntimeApi } from './api';
 import {
   describeGpu,
   describeServerDefault,
@@ -37,16 +37,16 @@ const ANY_GPU = '';
  */
 export async function changeRuntimeType(
   panel: NotebookPanel,
+  api: RuntimeApi,
   trans: TranslationBundle
 ): Promise<IKernelRuntime | null> {
   const kernelId = panel.sessionContext.session?.kernel?.id ?? null;
   let catalogue: IRuntimeTypes;
   let current: IKernelRuntime | null = null;
   try {
-    const query = kernelId ? `?kernel_id=${encodeURIComponent(kernelId)}` : '';
     [catalogue, current] = await Promise.all([
-      requestAPI<IRuntimeTypes>(`runtime/types${query}`),
-      kernelId ? fetchKernelRuntime(kernelId) : Promise.resolve(null)
+      api.types(kernelId),
+      kernelId ? api.kernelRuntime(kernelId) : Promise.resolve(null)
     ]);
   } catch (error) {
     await showErrorMessage(trans.__('Change runtime type'), error as Error);
@@ -104,18 +104,12 @@ export async function changeRuntimeType(
   }
   return switchRuntime(
     panel,
+    api,
     kernelId,
     choice,
     option,
     catalogue.gateway,
     trans
-  );
-}
-
-/** What a kernel runs as. */
-export function fetchKernelRuntime(kernelId: string): Promise<IKernelRuntime> {
-  return requestAPI<IKernelRuntime>(
-    `runtime/kernels/${encodeURIComponent(kernelId)}/type`
   );
 }
 
@@ -139,6 +133,7 @@ async function confirmRestart(
 
 async function switchRuntime(
   panel: NotebookPanel,
+  api: RuntimeApi,
   kernelId: string,
   choice: IRuntimeChoice,
   option: IRuntimeTypeOption,
@@ -147,31 +142,30 @@ async function switchRuntime(
 ): Promise<IKernelRuntime | null> {
   const kernel = panel.sessionContext.session?.kernel;
   const local = !gateway;
-  const request = requestAPI<IKernelRuntime>(
-    `runtime/kernels/${encodeURIComponent(kernelId)}/type`,
-    { method: 'PUT', body: JSON.stringify(choice) }
-  ).then(async runtime => {
-    if (local && kernel && runtime.kernel_id === kernelId) {
-      // The server restarted the kernel in place. As JupyterLab does after the server
-      // auto-restarts a kernel, open a fresh connection so the page follows the new process.
-      // The new process's "starting" status may reach the page after that, and nothing
-      // would follow it (the server does not relay the status of kernel-info requests):
-      // answer it with an empty, silent execution, which ends in "idle".
-      const nudge = (_: unknown, status: string) => {
-        if (status === 'starting') {
-          kernel.requestExecute({
-            code: '',
-            silent: true,
-            store_history: false
-          });
-        }
-      };
-      kernel.statusChanged.connect(nudge);
-      setTimeout(() => kernel.statusChanged.disconnect(nudge), 15000);
-      await kernel.reconnect();
-    }
-    return runtime;
-  });
+  const request = api
+    .changeKernelRuntime(kernelId, choice)
+    .then(async runtime => {
+      if (local && kernel && runtime.kernel_id === kernelId) {
+        // The server restarted the kernel in place. As JupyterLab does after the server
+        // auto-restarts a kernel, open a fresh connection so the page follows the new process.
+        // The new process's "starting" status may reach the page after that, and nothing
+        // would follow it (the server does not relay the status of kernel-info requests):
+        // answer it with an empty, silent execution, which ends in "idle".
+        const nudge = (_: unknown, status: string) => {
+          if (status === 'starting') {
+            kernel.requestExecute({
+              code: '',
+              silent: true,
+              store_history: false
+            });
+          }
+        };
+        kernel.statusChanged.connect(nudge);
+        setTimeout(() => kernel.statusChanged.disconnect(nudge), 15000);
+        await kernel.reconnect();
+      }
+      return runtime;
+    });
   // Notifications carry JSON; the summary is all they show.
   Notification.promise(
     request.then(runtime => runtime.summary),

@@ -20,7 +20,7 @@ import { LabIcon } from '@jupyterlab/ui-components';
 import { Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
-import { requestAPI } from '../request';
+import { RuntimeApi, runtimeApi } from './api';
 import { IKernelRuntime, requestedType } from './runtimeType';
 
 export namespace RuntimeTypeCommandIDs {
@@ -35,12 +35,6 @@ export const runtimeTypeIcon = new LabIcon({
     '<path class="jp-icon3" fill="#616161" d="M9 3v2H7a2 2 0 0 0-2 2v2H3v2h2v2H3v2h2v2a2 2 0 0 0 2 2h2v2h2v-2h2v2h2v-2h2a2 2 0 0 0 2-2v-2h2v-2h-2v-2h2V9h-2V7a2 2 0 0 0-2-2h-2V3h-2v2h-2V3zm-2 4h10v10H7zm2 2v6h6V9z"/>' +
     '</svg>'
 });
-
-function fetchRuntime(kernelId: string): Promise<IKernelRuntime> {
-  return requestAPI<IKernelRuntime>(
-    `runtime/kernels/${encodeURIComponent(kernelId)}/type`
-  );
-}
 
 /** The status bar item: the current notebook's runtime; a click opens the picker. */
 class RuntimeTypeStatus extends Widget {
@@ -82,6 +76,7 @@ export const runtimeTypePlugin: JupyterFrontEndPlugin<void> = {
     translator: ITranslator | null
   ): void => {
     const trans = (translator ?? nullTranslator).load('colab_ext');
+    const api = runtimeApi(app.serviceManager.serverSettings);
     const status = new RuntimeTypeStatus(trans, () => {
       void app.commands.execute(RuntimeTypeCommandIDs.change);
     });
@@ -94,7 +89,7 @@ export const runtimeTypePlugin: JupyterFrontEndPlugin<void> = {
         return;
       }
       try {
-        const runtime = await fetchRuntime(kernelId);
+        const runtime = await api.kernelRuntime(kernelId);
         if (tracker.currentWidget === panel) {
           status.display(runtime);
         }
@@ -114,7 +109,7 @@ export const runtimeTypePlugin: JupyterFrontEndPlugin<void> = {
           return;
         }
         const { changeRuntimeType } = await import('./typeDialog');
-        const runtime = await changeRuntimeType(panel, trans);
+        const runtime = await changeRuntimeType(panel, api, trans);
         if (runtime && tracker.currentWidget === panel) {
           status.display(runtime);
         }
@@ -150,7 +145,7 @@ export const runtimeTypePlugin: JupyterFrontEndPlugin<void> = {
         if (tracker.currentWidget === panel) {
           void refresh(panel);
         }
-        return warnOnMismatch(app, panel, trans);
+        return warnOnMismatch(app, api, panel, trans);
       });
     };
     tracker.widgetAdded.connect((_, panel) => watch(panel));
@@ -177,6 +172,7 @@ export const runtimeTypePlugin: JupyterFrontEndPlugin<void> = {
  */
 async function warnOnMismatch(
   app: JupyterFrontEnd,
+  api: RuntimeApi,
   panel: NotebookPanel,
   trans: TranslationBundle
 ): Promise<void> {
@@ -188,7 +184,7 @@ async function warnOnMismatch(
   }
   let runtime: IKernelRuntime;
   try {
-    runtime = await fetchRuntime(kernelId);
+    runtime = await api.kernelRuntime(kernelId);
   } catch {
     return;
   }

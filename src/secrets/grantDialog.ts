@@ -7,7 +7,7 @@ import { PathExt } from '@jupyterlab/coreutils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
-import { answerRequest, IAccessRequest } from './api';
+import { IAccessRequest, SecretsApi } from './api';
 
 /** The prompts on screen, by request id: each request is asked once per page. */
 const open = new Map<string, Dialog<unknown>>();
@@ -15,6 +15,7 @@ const open = new Map<string, Dialog<unknown>>();
 /** Ask the user; resolves once answered (true when granted) or taken back. */
 export async function promptForAccess(
   request: IAccessRequest,
+  api: SecretsApi,
   trans: TranslationBundle
 ): Promise<boolean> {
   if (open.has(request.id)) {
@@ -51,7 +52,7 @@ export async function promptForAccess(
   }
   const grant = result.button.accept;
   try {
-    await answerRequest(request.id, grant);
+    await api.answerRequest(request.id, grant);
   } catch {
     // Answered in another tab, or timed out meanwhile: the kernel already has its answer.
     return false;

@@ -9,21 +9,16 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { addIcon, deleteIcon, editIcon } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 
-import {
-  addSecret,
-  deleteSecret,
-  editSecret,
-  ISecret,
-  listSecrets,
-  setAccess,
-  showSecret
-} from './api';
+import { ISecret, SecretsApi } from './api';
 import { el, iconButton, ISecretForm, renderSecretForm } from './form';
 import { eyeIcon, eyeOffIcon } from './icon';
 import { HIDDEN_VALUE, secretNameProblem } from './names';
 
 export class SecretsView extends Widget {
-  constructor(private readonly trans: TranslationBundle) {
+  constructor(
+    private readonly api: SecretsApi,
+    private readonly trans: TranslationBundle
+  ) {
     super();
     this.addClass('jp-colab-Secrets');
     this.render();
@@ -46,7 +41,7 @@ export class SecretsView extends Widget {
   async refresh(): Promise<void> {
     const asked = this._notebook;
     try {
-      const secrets = await listSecrets(asked);
+      const secrets = await this.api.list(asked);
       if (asked !== this._notebook) {
         return; // the user moved on to another notebook meanwhile
       }
@@ -255,7 +250,7 @@ export class SecretsView extends Widget {
     form.busy = true;
     try {
       if (form.secret === null) {
-        await addSecret(form.name, form.value, this._notebook, form.access);
+        await this.api.add(form.name, form.value, this._notebook, form.access);
       } else {
         const change: { name?: string; value?: string } = {};
         if (form.name !== form.secret.name) {
@@ -265,7 +260,7 @@ export class SecretsView extends Widget {
           change.value = form.value;
         }
         if (change.name !== undefined || change.value !== undefined) {
-          await editSecret(form.secret.name, change);
+          await this.api.edit(form.secret.name, change);
         }
       }
       this._form = null;
@@ -282,7 +277,7 @@ export class SecretsView extends Widget {
       return;
     }
     try {
-      await setAccess(secret.name, this._notebook, !secret.access);
+      await this.api.setAccess(secret.name, this._notebook, !secret.access);
       secret.access = !secret.access;
       this._error = null;
     } catch (error) {
@@ -293,7 +288,7 @@ export class SecretsView extends Widget {
 
   private async reveal(name: string): Promise<void> {
     try {
-      this._shown.set(name, await showSecret(name));
+      this._shown.set(name, await this.api.show(name));
       this._error = null;
     } catch (error) {
       this._error = (error as Error).message;
@@ -316,7 +311,7 @@ export class SecretsView extends Widget {
       return;
     }
     try {
-      await deleteSecret(name);
+      await this.api.delete(name);
       await this.refresh();
     } catch (error) {
       this._error = (error as Error).message;

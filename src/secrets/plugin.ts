@@ -23,7 +23,7 @@ import {
 import { Panel } from '@lumino/widgets';
 
 import { serverPartLoaded } from '../serverPart/state';
-import { IAccessRequest, pendingRequests } from './api';
+import { IAccessRequest, SecretsApi, secretsApi } from './api';
 import { keyIcon } from './icon';
 import type { SecretsView } from './panel';
 
@@ -37,7 +37,10 @@ export const REQUEST_MESSAGE = 'colab_ext_secret_request';
 
 /** The sidebar: light until first shown, then it loads the view. */
 class SecretsSidebar extends Panel {
-  constructor(private readonly trans: TranslationBundle) {
+  constructor(
+    private readonly api: SecretsApi,
+    private readonly trans: TranslationBundle
+  ) {
     super();
     this.id = 'colab-ext-secrets';
     this.title.icon = keyIcon;
@@ -63,7 +66,7 @@ class SecretsSidebar extends Panel {
     if (this.view === null) {
       void import('./panel').then(({ SecretsView }) => {
         if (this.view === null) {
-          this.view = new SecretsView(this.trans);
+          this.view = new SecretsView(this.api, this.trans);
           this.view.notebook = this.notebook;
           this.addWidget(this.view);
           void this.view.refresh();
@@ -90,7 +93,8 @@ export const secretsPlugin: JupyterFrontEndPlugin<void> = {
       return; // the server-part notice says why nothing works
     }
     const trans = (translator ?? nullTranslator).load('colab_ext');
-    const sidebar = new SecretsSidebar(trans);
+    const api = secretsApi(app.serviceManager.serverSettings);
+    const sidebar = new SecretsSidebar(api, trans);
     app.shell.add(sidebar, 'left', { rank: 850 });
 
     app.commands.addCommand(CommandIDs.showSecrets, {
@@ -119,13 +123,13 @@ export const secretsPlugin: JupyterFrontEndPlugin<void> = {
 
     const ask = async (request: IAccessRequest): Promise<void> => {
       const { promptForAccess } = await import('./grantDialog');
-      if (await promptForAccess(request, trans)) {
+      if (await promptForAccess(request, api, trans)) {
         await sidebar.refresh();
       }
     };
     const askWaiting = async (panel: NotebookPanel): Promise<void> => {
       try {
-        for (const request of await pendingRequests(panel.context.path)) {
+        for (const request of await api.pendingRequests(panel.context.path)) {
           void ask(request);
         }
       } catch {

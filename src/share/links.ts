@@ -1,9 +1,7 @@
 /**
- * Share links as the frontend sees them: the server's payloads, the calls that make and revoke
- * them, and the small pure helpers the dialog and the panel show them with.
+ * Share links as the frontend sees them: the server's payloads (the calls are in `api.ts`), and
+ * the small pure helpers the dialog and the panel show them with.
  */
-import { requestAPI } from '../request';
-
 /** One link, as the owner sees it (the server never sends its token again). */
 export interface IShareLink {
   id: string;
@@ -130,32 +128,5 @@ export function formatTime(seconds: number | null): string {
   return new Date(seconds * 1000).toLocaleString(undefined, {
     dateStyle: 'short',
     timeStyle: 'short'
-  });
-}
-
-/** Every link of this server, newest first. */
-export function fetchLinks(): Promise<IShareLinkList> {
-  return requestAPI<IShareLinkList>('share/links');
-}
-
-/** Make a link; its answer carries the URL to hand out. */
-export function createLink(options: IShareOptions): Promise<INewShareLink> {
-  return requestAPI<INewShareLink>('share/links', {
-    method: 'POST',
-    body: JSON.stringify(options)
-  });
-}
-
-/** Turn a link off at once. */
-export function revokeLink(id: string): Promise<IShareLink> {
-  return requestAPI<IShareLink>(`share/links/${encodeURIComponent(id)}`, {
-    method: 'DELETE'
-  });
-}
-
-/** Remove a link from the list (it stops working too). */
-export async function forgetLink(id: string): Promise<void> {
-  await requestAPI<null>(`share/links/${encodeURIComponent(id)}?forget=1`, {
-    method: 'DELETE'
   });
 }

@@ -15,23 +15,22 @@ import { linkIcon, refreshIcon } from '@jupyterlab/ui-components';
 import { JupyterFrontEnd } from '@jupyterlab/application';
 import { Widget } from '@lumino/widgets';
 
+import { ShareApi } from './api';
 import {
   describeExpiry,
-  fetchLinks,
-  forgetLink,
   formatTime,
   IShareLink,
   IShareLinkList,
-  linkStatus,
-  revokeLink
+  linkStatus
 } from './links';
 
 /** The panel, ready to add to the main area. */
 export function createSharedLinksPanel(
+  api: ShareApi,
   trans: TranslationBundle,
   commands: JupyterFrontEnd['commands']
 ): MainAreaWidget<SharedLinksView> {
-  const view = new SharedLinksView(trans, commands);
+  const view = new SharedLinksView(api, trans, commands);
   const panel = new MainAreaWidget({ content: view });
   panel.id = 'colab-ext-shared-links';
   panel.title.label = trans.__('Shared Links');
@@ -51,6 +50,7 @@ export function createSharedLinksPanel(
 /** The table of links, read again from the server on each refresh. */
 export class SharedLinksView extends Widget {
   constructor(
+    private readonly api: ShareApi,
     private readonly trans: TranslationBundle,
     private readonly commands: JupyterFrontEnd['commands']
   ) {
@@ -62,7 +62,7 @@ export class SharedLinksView extends Widget {
   async refresh(): Promise<void> {
     let list: IShareLinkList;
     try {
-      list = await fetchLinks();
+      list = await this.api.links();
     } catch (error) {
       this.message((error as Error).message);
       return;
@@ -184,7 +184,7 @@ export class SharedLinksView extends Widget {
         return;
       }
       try {
-        await (active ? revokeLink(link.id) : forgetLink(link.id));
+        await (active ? this.api.revoke(link.id) : this.api.forget(link.id));
       } catch (error) {
         await showErrorMessage(trans.__('Shared Links'), error as Error);
       }

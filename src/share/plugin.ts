@@ -1,19 +1,23 @@
 /**
  * The share feature: a Share button in the notebook toolbar and the File menu (both declared in
- * `schema/share.json`), and the Shared links panel. Dialog and panel code load only when used.
+ * `schema/share.json`), and the Shared links panel. Dialog and panel code load only when used
+ * (or when a reload restores the panel).
  */
 import {
+  ILayoutRestorer,
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import {
   ICommandPalette,
   MainAreaWidget,
-  showErrorMessage
+  showErrorMessage,
+  WidgetTracker
 } from '@jupyterlab/apputils';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { shareIcon } from '@jupyterlab/ui-components';
 
+import { shareApi } from './api';
 import { notebookOf } from './current';
 import type { SharedLinksView } from './panel';
 
@@ -30,20 +34,37 @@ export const sharePlugin: JupyterFrontEndPlugin<void> = {
   description:
     'Share: read-only links to one notebook for people without an account, and the Shared links panel.',
   autoStart: true,
-  optional: [ICommandPalette, ITranslator],
+  optional: [ICommandPalette, ITranslator, ILayoutRestorer],
   activate: (
     app: JupyterFrontEnd,
     palette: ICommandPalette | null,
-    translator: ITranslator | null
+    translator: ITranslator | null,
+    restorer: ILayoutRestorer | null
   ): void => {
     const trans = (translator ?? nullTranslator).load('colab_ext');
+    const api = shareApi(app.serviceManager.serverSettings);
     let panel: MainAreaWidget<SharedLinksView> | null = null;
+    // The panel is made on first use, so a reload brings it back by running the command again
+    // (with `restore`: the restorer places it, and nothing waits on the server meanwhile).
+    const tracker = new WidgetTracker<MainAreaWidget<SharedLinksView>>({
+      namespace: 'colab-ext-shared-links'
+    });
+    void restorer?.restore(tracker, {
+      command: CommandIDs.showSharedLinks,
+      args: () => ({ restore: true }),
+      name: () => 'panel'
+    });
 
-    const showPanel = async (): Promise<void> => {
+    const showPanel = async (restore = false): Promise<void> => {
       if (!panel || panel.isDisposed) {
         const { createSharedLinksPanel } = await import('./panel');
-        panel = createSharedLinksPanel(trans, app.commands);
+        panel = createSharedLinksPanel(api, trans, app.commands);
         app.shell.add(panel, 'main');
+        void tracker.add(panel);
+      }
+      if (restore) {
+        void panel.content.refresh();
+        return;
       }
       app.shell.activateById(panel.id);
       await panel.content.refresh();
@@ -73,6 +94,7 @@ export const sharePlugin: JupyterFrontEndPlugin<void> = {
         await showShareDialog({
           app,
           trans,
+          api,
           path,
           // Visitors see the notebook as saved: save what the user sees before sharing it.
           save:
@@ -84,7 +106,7 @@ export const sharePlugin: JupyterFrontEndPlugin<void> = {
                 }
               : null,
           gistCommand: CommandIDs.saveGist,
-          showPanel
+          showPanel: () => showPanel()
         });
       }
     });
@@ -92,7 +114,7 @@ export const sharePlugin: JupyterFrontEndPlugin<void> = {
     app.commands.addCommand(CommandIDs.showSharedLinks, {
       label: trans.__('Shared Links'),
       caption: trans.__('The read-only links made to notebooks on this server'),
-      execute: showPanel
+      execute: args => showPanel(args.restore === true)
     });
 
     palette?.addItem({

@@ -15,8 +15,8 @@ import { PathExt } from '@jupyterlab/coreutils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
+import { ShareApi } from './api';
 import {
-  createLink,
   describeExpiry,
   ExpiryUnit,
   expirySeconds,
@@ -28,6 +28,7 @@ import {
 export interface IShareDialogOptions {
   app: JupyterFrontEnd;
   trans: TranslationBundle;
+  api: ShareApi;
   /** The notebook, relative to the server root. */
   path: string;
   /** Saves the open notebook if it has unsaved changes; null when it is not open. */
@@ -83,7 +84,7 @@ export async function showShareDialog(
   let link: INewShareLink;
   try {
     await options.save?.();
-    link = await createLink(request);
+    link = await options.api.create(request);
   } catch (error) {
     await showErrorMessage(
       trans.__('The link could not be made'),

@@ -2,10 +2,9 @@
  * One WebSocket to the server's shell route for one notebook's kernel. Commands started on it end
  * when it closes (the server sees to that), so it lives exactly as long as the notebook is open.
  */
-import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
-import { API_PREFIX } from '../request';
+import { colabSocketUrl } from '../request';
 import { ClientMessage, IExitStatus, ServerMessage } from './protocol';
 
 /** What a running command reports, as it happens. */
@@ -26,24 +25,6 @@ interface IPending {
   callbacks: ICommandCallbacks;
   resolve(status: IExitStatus): void;
   reject(error: Error): void;
-}
-
-/** The WebSocket URL of the shell route, with the token where the server's settings want it. */
-export function shellSocketUrl(
-  kernelId: string,
-  settings: ServerConnection.ISettings
-): string {
-  const url = URLExt.join(
-    settings.wsUrl,
-    API_PREFIX,
-    'shell',
-    'kernels',
-    encodeURIComponent(kernelId),
-    'socket'
-  );
-  return settings.appendToken && settings.token
-    ? `${url}?token=${encodeURIComponent(settings.token)}`
-    : url;
 }
 
 let counter = 0;
@@ -108,7 +89,13 @@ export class ShellConnection {
       this._closed = false;
       this._opening = new Promise<WebSocket>((resolve, reject) => {
         const socket = new this.settings.WebSocket(
-          shellSocketUrl(this.kernelId, this.settings)
+          colabSocketUrl(
+            this.settings,
+            'shell',
+            'kernels',
+            encodeURIComponent(this.kernelId),
+            'socket'
+          )
         );
         this._socket = socket;
         socket.onopen = () => resolve(socket);

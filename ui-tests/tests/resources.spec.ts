@@ -190,6 +190,23 @@ test.describe('Resources', () => {
     await expect(page.locator('.jp-colab-ResourcesStatus')).toContainText(
       /RAM \d+%/
     );
+    // The open panel comes back after a reload, as JupyterLab's own sidebars do, once the
+    // layout is saved (debounced) with it.
+    const layout = () =>
+      page.evaluate(async () =>
+        JSON.stringify(
+          await (window as any).jupyterapp.serviceManager.workspaces.fetch(
+            'lab'
+          )
+        )
+      );
+    await expect
+      .poll(layout)
+      .toContain('"current":"colab-ext-resources:panel"');
+    await page.reload();
+    await expect(panel.locator('.jp-colab-Resources-gpuState')).toContainText(
+      'GPU is lost.'
+    );
   });
 
   test('a GPU in MIG mode lists its instances, utilisation said unavailable', async ({
