@@ -50,15 +50,15 @@ export function colabSocketUrl(
 /**
  * Call a colab-ext route and return its JSON answer.
  *
- * @param settings - the app's `serviceManager.serverSettings`, which every feature passes down;
- *   the page's own settings serve a caller that has none to pass.
+ * @param settings - the app's `serviceManager.serverSettings`, which every feature passes down
+ *   (its base URL, token and WebSocket class, which a test or an embedding may replace).
  * @throws {ColabApiError} with the server's message when the answer is not a success, or a
  *   message saying the server could not be reached.
  */
 export async function requestAPI<T>(
   endPoint: string,
-  init: RequestInit = {},
-  settings: ServerConnection.ISettings = ServerConnection.makeSettings()
+  init: RequestInit,
+  settings: ServerConnection.ISettings
 ): Promise<T> {
   let response: Response;
   try {

@@ -14,7 +14,7 @@ import { copyIcon } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 
 import { withProgress } from '../notify';
-import { driveApi, IDriveJob, IDriveStatus } from './api';
+import { DriveApi, IDriveJob, IDriveStatus } from './api';
 import { pickInDrive } from './picker';
 import { jobFraction, jobMessage } from './progress';
 
@@ -27,6 +27,7 @@ function sleep(ms: number): Promise<void> {
 
 /** Follow a transfer in a notification with progress and a Cancel action. */
 export async function followJob(
+  api: DriveApi,
   job: IDriveJob,
   trans: TranslationBundle
 ): Promise<IDriveJob> {
@@ -38,14 +39,14 @@ export async function followJob(
         label: trans.__('Cancel'),
         callback: event => {
           event.preventDefault();
-          void driveApi.cancel(job.id);
+          void api.cancel(job.id);
         }
       }
     ]
   });
   while (job.state === 'running') {
     await sleep(POLL_MS);
-    job = await driveApi.job(job.id);
+    job = await api.job(job.id);
     Notification.update({
       id,
       message: jobMessage(job),
@@ -132,6 +133,7 @@ async function readClientFile(
 
 /** Connect: the OAuth client (once), then Google's consent page in a popup. */
 export async function connectDrive(
+  api: DriveApi,
   status: IDriveStatus,
   trans: TranslationBundle
 ): Promise<IDriveStatus | null> {
@@ -140,9 +142,9 @@ export async function connectDrive(
     if (client === null) {
       return null;
     }
-    await driveApi.uploadClient(client);
+    await api.uploadClient(client);
   }
-  const { auth_url } = await driveApi.connect();
+  const { auth_url } = await api.connect();
   const popup = window.open(
     auth_url,
     'colab-drive-connect',
@@ -171,7 +173,7 @@ export async function connectDrive(
         sleep(1000),
         new Promise<void>(resolve => (signalled = resolve))
       ]);
-      const now = await driveApi.status();
+      const now = await api.status();
       if (now.connected) {
         const who = now.account?.email ?? trans.__('your account');
         Notification.success(
@@ -195,7 +197,10 @@ export async function connectDrive(
   return null;
 }
 
-export async function disconnectDrive(trans: TranslationBundle): Promise<void> {
+export async function disconnectDrive(
+  api: DriveApi,
+  trans: TranslationBundle
+): Promise<void> {
   const answer = await showDialog({
     title: trans.__('Disconnect Google Drive?'),
     body: trans.__(
@@ -207,7 +212,7 @@ export async function disconnectDrive(trans: TranslationBundle): Promise<void> {
     ]
   });
   if (answer.button.accept) {
-    await driveApi.disconnect();
+    await api.disconnect();
     Notification.info(trans.__('Google Drive is disconnected.'), {
       autoClose: 5000
     });
@@ -216,6 +221,7 @@ export async function disconnectDrive(trans: TranslationBundle): Promise<void> {
 
 /** Mount, or say why FUSE is missing and how to enable it. */
 export async function mountDrive(
+  api: DriveApi,
   status: IDriveStatus,
   trans: TranslationBundle
 ): Promise<string | null> {
@@ -229,7 +235,7 @@ export async function mountDrive(
   try {
     const mount = await withProgress(
       trans.__('Mounting Google Drive…'),
-      driveApi.mount(),
+      api.mount(),
       mount => ({
         message: trans.__(
           'Google Drive is mounted at %1.',
@@ -246,6 +252,7 @@ export async function mountDrive(
 
 /** Unmount, saying which uploads it waits for first. */
 export async function unmountDrive(
+  api: DriveApi,
   status: IDriveStatus,
   trans: TranslationBundle
 ): Promise<void> {
@@ -262,7 +269,7 @@ export async function unmountDrive(
   try {
     await withProgress(
       waiting,
-      driveApi.unmount(),
+      api.unmount(),
       result => {
         const left = result.unflushed.map(u => u.path);
         return left.length
@@ -288,10 +295,12 @@ export async function unmountDrive(
 
 /** Pick a Drive file and copy it into `folder` on the server; the path, when done. */
 export async function openFromDrive(
+  api: DriveApi,
   folder: string,
   trans: TranslationBundle
 ): Promise<string | null> {
   const picked = await pickInDrive(
+    api,
     'file',
     trans.__('Open from Drive'),
     trans.__('Open'),
@@ -301,7 +310,8 @@ export async function openFromDrive(
     return null;
   }
   const job = await followJob(
-    await driveApi.open(picked.file.id, folder),
+    api,
+    await api.open(picked.file.id, folder),
     trans
   );
   return job.state === 'done' ? job.path : null;
@@ -310,11 +320,13 @@ export async function openFromDrive(
 /** Pick a Drive folder and upload each server file there as a new file; one file gets the
  * name the user gives it (the file's own, to start with). */
 export async function saveToDrive(
+  api: DriveApi,
   paths: string[],
   title: string,
   trans: TranslationBundle
 ): Promise<void> {
   const picked = await pickInDrive(
+    api,
     'folder',
     title,
     trans.__('Save here'),
@@ -327,7 +339,8 @@ export async function saveToDrive(
   for (const path of paths) {
     const name = picked.name ?? undefined;
     const job = await followJob(
-      await driveApi.save(path, picked.folder.id, name),
+      api,
+      await api.save(path, picked.folder.id, name),
       trans
     );
     if (job.state !== 'done') {

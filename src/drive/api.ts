@@ -1,6 +1,8 @@
 /**
  * Typed calls to the Drive routes (`colab_ext/openapi.yaml`, tag `drive`).
  */
+import { ServerConnection } from '@jupyterlab/services';
+
 import { requestAPI } from '../request';
 
 /** Whether this server can mount with FUSE, and if not, why and how to enable it. */
@@ -69,43 +71,47 @@ export interface IDriveJob {
   drive_file: IDriveFile | null;
 }
 
-function post<T>(endPoint: string, body: unknown = {}): Promise<T> {
-  return requestAPI<T>(endPoint, {
-    method: 'POST',
-    body: JSON.stringify(body)
-  });
+function post(body: unknown = {}): RequestInit {
+  return { method: 'POST', body: JSON.stringify(body) };
 }
 
-export const driveApi = {
-  status: (): Promise<IDriveStatus> => requestAPI<IDriveStatus>('drive/status'),
-  uploadClient: (client: unknown): Promise<IDriveStatus> =>
-    requestAPI<IDriveStatus>('drive/client', {
-      method: 'PUT',
-      body: JSON.stringify(client)
-    }),
-  connect: (): Promise<{ auth_url: string }> => post('drive/connect'),
-  declineConnect: (requestId: string): Promise<{ declined: boolean }> =>
-    post(`drive/connect-requests/${requestId}/decline`),
-  disconnect: (): Promise<IDriveStatus> => post('drive/disconnect'),
-  files: (
-    folder: string,
-    pageToken?: string | null
-  ): Promise<IDriveFileList> => {
-    const query = new URLSearchParams({ folder });
-    if (pageToken) {
-      query.set('page_token', pageToken);
-    }
-    return requestAPI<IDriveFileList>(`drive/files?${query.toString()}`);
-  },
-  open: (fileId: string, folder: string): Promise<IDriveJob> =>
-    post('drive/open', { file_id: fileId, folder }),
-  save: (path: string, folderId: string, name?: string): Promise<IDriveJob> =>
-    post('drive/save', { path, folder_id: folderId, name }),
-  job: (id: string): Promise<IDriveJob> =>
-    requestAPI<IDriveJob>(`drive/jobs/${id}`),
-  cancel: (id: string): Promise<IDriveJob> =>
-    requestAPI<IDriveJob>(`drive/jobs/${id}`, { method: 'DELETE' }),
-  mount: (): Promise<IDriveMount> => post('drive/mount'),
-  unmount: (): Promise<{ unflushed: { path: string }[] }> =>
-    post('drive/unmount')
-};
+/** The Drive routes, on the app's server settings. */
+export function driveApi(settings: ServerConnection.ISettings) {
+  const call = <T>(endPoint: string, init: RequestInit = {}) =>
+    requestAPI<T>(endPoint, init, settings);
+  return {
+    status: () => call<IDriveStatus>('drive/status'),
+    uploadClient: (client: unknown) =>
+      call<IDriveStatus>('drive/client', {
+        method: 'PUT',
+        body: JSON.stringify(client)
+      }),
+    connect: () => call<{ auth_url: string }>('drive/connect', post()),
+    declineConnect: (requestId: string) =>
+      call<{ declined: boolean }>(
+        `drive/connect-requests/${requestId}/decline`,
+        post()
+      ),
+    disconnect: () => call<IDriveStatus>('drive/disconnect', post()),
+    files: (folder: string, pageToken?: string | null) => {
+      const query = new URLSearchParams({ folder });
+      if (pageToken) {
+        query.set('page_token', pageToken);
+      }
+      return call<IDriveFileList>(`drive/files?${query.toString()}`);
+    },
+    open: (fileId: string, folder: string) =>
+      call<IDriveJob>('drive/open', post({ file_id: fileId, folder })),
+    save: (path: string, folderId: string, name?: string) =>
+      call<IDriveJob>('drive/save', post({ path, folder_id: folderId, name })),
+    job: (id: string) => call<IDriveJob>(`drive/jobs/${id}`),
+    cancel: (id: string) =>
+      call<IDriveJob>(`drive/jobs/${id}`, { method: 'DELETE' }),
+    mount: () => call<IDriveMount>('drive/mount', post()),
+    unmount: () =>
+      call<{ unflushed: { path: string }[] }>('drive/unmount', post())
+  };
+}
+
+/** The Drive routes, as the plugin hands them to the actions, the picker and the prompt. */
+export type DriveApi = ReturnType<typeof driveApi>;

@@ -12,7 +12,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
 import { ranHere, reannouncedCell } from '../kernelRequests';
-import { driveApi } from './api';
+import { DriveApi } from './api';
 
 export const CONNECT_MESSAGE = 'colab_ext_drive_connect';
 
@@ -45,6 +45,7 @@ export function connectRequest(
 
 /** Show the prompt in the page that ran the cell, take it away when the kernel stops asking. */
 export function watchConnectRequests(
+  api: DriveApi,
   tracker: INotebookTracker,
   connect: () => Promise<unknown>,
   trans: TranslationBundle
@@ -70,7 +71,7 @@ export function watchConnectRequests(
     if (result.button.accept) {
       await connect();
     } else {
-      await driveApi.declineConnect(request.id);
+      await api.declineConnect(request.id);
     }
   };
   const watch = (panel: NotebookPanel): void => {

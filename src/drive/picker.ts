@@ -8,7 +8,7 @@ import { fileIcon, folderIcon, LabIcon } from '@jupyterlab/ui-components';
 import { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 
-import { driveApi, IDriveFile } from './api';
+import { DriveApi, IDriveFile } from './api';
 import { DriveNameField } from './nameField';
 import { enterFolder, formatBytes, ICrumb } from './progress';
 
@@ -36,6 +36,7 @@ class DrivePicker extends Widget {
   private _pageToken: string | null = null;
 
   constructor(
+    private readonly _api: DriveApi,
     readonly mode: 'file' | 'folder',
     private _trans: TranslationBundle,
     start: IPickerStart = {}
@@ -72,7 +73,7 @@ class DrivePicker extends Widget {
     this._renderPath();
     this._more.hidden = true;
     try {
-      const page = await driveApi.files(folder.id, this._pageToken);
+      const page = await this._api.files(folder.id, this._pageToken);
       if (!more && folder.id === 'root') {
         for (const shared of page.shared_drives ?? []) {
           this._addRow(shared.name, 'shared-drive', () =>
@@ -181,6 +182,7 @@ class DrivePicker extends Widget {
 /** Show the picker; null when the user cancels. With `name` (folder mode), it also asks for
  * the name of the copy, starting from `name`. */
 export async function pickInDrive(
+  api: DriveApi,
   mode: 'file' | 'folder',
   title: string,
   accept: string,
@@ -189,7 +191,7 @@ export async function pickInDrive(
 ): Promise<IPicked | null> {
   let start: IPickerStart = { name };
   for (;;) {
-    const picker = new DrivePicker(mode, trans, start);
+    const picker = new DrivePicker(api, mode, trans, start);
     const result = await showDialog({
       title,
       body: picker,

@@ -67,10 +67,11 @@ export const drivePlugin: JupyterFrontEndPlugin<void> = {
   ): void => {
     const trans = (translator ?? nullTranslator).load('colab_ext');
     const { commands } = app;
+    const api = driveApi(app.serviceManager.serverSettings);
     let status: IDriveStatus | null = null;
 
     const refresh = async (): Promise<IDriveStatus> => {
-      status = await driveApi.status();
+      status = await api.status();
       commands.notifyCommandChanged();
       return status;
     };
@@ -139,21 +140,21 @@ export const drivePlugin: JupyterFrontEndPlugin<void> = {
       icon: driveIcon,
       execute: guard(async () => {
         const now = status ?? (await refresh());
-        await (await actions()).connectDrive(now, trans);
+        await (await actions()).connectDrive(api, now, trans);
       })
     });
     if (notebooks) {
       // Kernel code's drive.mount() asks here when Drive is not connected.
       const connectNow = guard(async () =>
-        (await actions()).connectDrive(await refresh(), trans)
+        (await actions()).connectDrive(api, await refresh(), trans)
       );
-      watchConnectRequests(notebooks, connectNow, trans);
+      watchConnectRequests(api, notebooks, connectNow, trans);
     }
     commands.addCommand(CommandIDs.disconnect, {
       label: trans.__('Disconnect Google Drive…'),
       isEnabled: () =>
         !!status?.connected && status.credential_kind === 'oauth',
-      execute: guard(async () => (await actions()).disconnectDrive(trans))
+      execute: guard(async () => (await actions()).disconnectDrive(api, trans))
     });
     commands.addCommand(CommandIDs.mount, {
       label: () =>
@@ -162,7 +163,9 @@ export const drivePlugin: JupyterFrontEndPlugin<void> = {
           : trans.__('Mount Drive'),
       isEnabled: () => !!status?.connected && !mounted(),
       execute: guard(async () => {
-        const path = await (await actions()).mountDrive(await refresh(), trans);
+        const path = await (
+          await actions()
+        ).mountDrive(api, await refresh(), trans);
         if (path && browser) {
           await browser.model.cd(`/${path}/MyDrive`);
         }
@@ -176,7 +179,7 @@ export const drivePlugin: JupyterFrontEndPlugin<void> = {
         if (browser && browserFolder() === '' && browser.model.path !== '') {
           await browser.model.cd('/');
         }
-        await (await actions()).unmountDrive(now, trans);
+        await (await actions()).unmountDrive(api, now, trans);
       })
     });
     commands.addCommand(CommandIDs.open, {
@@ -185,7 +188,7 @@ export const drivePlugin: JupyterFrontEndPlugin<void> = {
       execute: guard(async () => {
         const path = await (
           await actions()
-        ).openFromDrive(browserFolder(), trans);
+        ).openFromDrive(api, browserFolder(), trans);
         if (path) {
           await commands.execute('docmanager:open', { path });
         }
@@ -204,6 +207,7 @@ export const drivePlugin: JupyterFrontEndPlugin<void> = {
         await (
           await actions()
         ).saveToDrive(
+          api,
           [widget.context.path],
           trans.__('Save a copy in Drive'),
           trans
@@ -224,7 +228,7 @@ export const drivePlugin: JupyterFrontEndPlugin<void> = {
         }
         await (
           await actions()
-        ).saveToDrive(files, trans.__('Upload to Drive'), trans);
+        ).saveToDrive(api, files, trans.__('Upload to Drive'), trans);
       })
     });
     for (const command of Object.values(CommandIDs)) {

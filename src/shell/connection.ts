@@ -32,7 +32,7 @@ let counter = 0;
 export class ShellConnection {
   constructor(
     readonly kernelId: string,
-    private readonly settings: ServerConnection.ISettings = ServerConnection.makeSettings()
+    private readonly settings: ServerConnection.ISettings
   ) {}
 
   get isDisposed(): boolean {

@@ -16,20 +16,20 @@ import { Kernel, KernelMessage, ServerConnection } from '@jupyterlab/services';
 import { TranslationBundle } from '@jupyterlab/translation';
 import type { JSONObject } from '@lumino/coreutils';
 
-import { requestAPI } from '../request';
 import { CellQueue } from './cellQueue';
 import { runCommand, splitLongStreams } from './commandRun';
 import { ShellConnection } from './connection';
 import { asComments, ExecutionCounts } from './executionCount';
 import { kernelRunsShell } from './kernelShell';
 import { isScriptCell, planCell, Segment } from './parse';
-import { IShellStatus } from './protocol';
+import { shellApi, ShellApi } from './api';
 
 export interface IShellExecutorOptions {
   trans: TranslationBundle;
   /** The user's setting: route IPython's own `!` lines through colab-ext too. */
   routeIPythonBang(): boolean;
-  serverSettings?: ServerConnection.ISettings;
+  /** The app's `serviceManager.serverSettings`. */
+  serverSettings: ServerConnection.ISettings;
 }
 
 /** Could the cell hold shell work? (Cheap and synchronous, to keep the run order.) */
@@ -38,7 +38,9 @@ function mayUseShell(source: string): boolean {
 }
 
 export class ShellCellExecutor implements INotebookCellExecutor {
-  constructor(private readonly options: IShellExecutorOptions) {}
+  constructor(private readonly options: IShellExecutorOptions) {
+    this._api = shellApi(options.serverSettings);
+  }
 
   runCell(options: INotebookCellExecutor.IRunCellOptions): Promise<boolean> {
     const { cell, sessionContext } = options;
@@ -284,11 +286,8 @@ export class ShellCellExecutor implements INotebookCellExecutor {
   /** Why shell commands cannot run on this server, or null. Asked once. */
   private _unavailable(): Promise<string | null> {
     if (!this._status) {
-      this._status = requestAPI<IShellStatus>(
-        'shell/status',
-        {},
-        this.options.serverSettings
-      )
+      this._status = this._api
+        .status()
         .then(status =>
           status.enabled ? null : (status.reason ?? 'Shell commands are off.')
         )
@@ -334,6 +333,7 @@ export class ShellCellExecutor implements INotebookCellExecutor {
     return connection;
   }
 
+  private readonly _api: ShellApi;
   private _status: Promise<string | null> | null = null;
   private _executionCounts = new ExecutionCounts();
   private _counts = new WeakMap<CodeCell, number | null>();

@@ -19,7 +19,7 @@ export const shellPlugin: JupyterFrontEndPlugin<INotebookCellExecutor> = {
   provides: INotebookCellExecutor,
   optional: [ISettingRegistry, ITranslator],
   activate: (
-    _app,
+    app,
     settingRegistry: ISettingRegistry | null,
     translator: ITranslator | null
   ): INotebookCellExecutor => {
@@ -42,7 +42,8 @@ export const shellPlugin: JupyterFrontEndPlugin<INotebookCellExecutor> = {
     }
     return new ShellCellExecutor({
       trans,
-      routeIPythonBang: () => routeIPythonBang
+      routeIPythonBang: () => routeIPythonBang,
+      serverSettings: app.serviceManager.serverSettings
     });
   }
 };
