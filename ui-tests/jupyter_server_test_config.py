@@ -85,3 +85,17 @@ os.environ["JUPYTER_DATA_DIR"] = str(_drive_dir / "data")
 c.ColabExt.drive_client_secrets_file = str(_drive_dir / "client.json")  # type: ignore[name-defined] # noqa: F821
 c.ColabExt.drive_api_endpoint = f"{_fake_drive.url}/drive/v3/"  # type: ignore[name-defined] # noqa: F821
 c.ColabExt.drive_revoke_uri = f"{_fake_drive.url}/revoke"  # type: ignore[name-defined] # noqa: F821
+# Runtime lifetime (ui-tests/tests/lifetime.spec.ts): the idle culler on, with a timeout no spec
+# reaches and connected kernels counted, so an open notebook shows "idle shutdown in 60 min"
+# without any other spec's kernel being culled; and an admin type that only that spec opens,
+# whose short, extendable maximum lifetime it warns about and extends.
+c.MappingKernelManager.cull_idle_timeout = 3600  # type: ignore[name-defined] # noqa: F821
+c.MappingKernelManager.cull_interval = 300  # type: ignore[name-defined] # noqa: F821
+c.MappingKernelManager.cull_connected = True  # type: ignore[name-defined] # noqa: F821
+c.ColabExt.runtime_types = [  # type: ignore[name-defined] # noqa: F821
+    {"id": "cpu-short", "label": "CPU (short)", "description": "Lives 45 s (lifetime spec)."}
+]
+c.ColabExt.runtime_max_lifetime_s = {"cpu-short": 45}  # type: ignore[name-defined] # noqa: F821
+c.ColabExt.runtime_lifetime_warning_s = 40  # type: ignore[name-defined] # noqa: F821
+c.ColabExt.runtime_lifetime_extendable = True  # type: ignore[name-defined] # noqa: F821
+c.ColabExt.runtime_lifetime_check_s = 2  # type: ignore[name-defined] # noqa: F821

@@ -7,9 +7,16 @@ from typing import TYPE_CHECKING
 from ..core.routing import Route, route
 from .availability import RuntimeAvailability
 from .facts import RuntimeFacts
-from .handlers import AboutRuntimeHandler, KernelRuntimeTypeHandler, RuntimeTypesHandler
+from .handlers import (
+    AboutRuntimeHandler,
+    KeepKernelHandler,
+    KernelLifetimeHandler,
+    KernelRuntimeTypeHandler,
+    RuntimeTypesHandler,
+)
 from .kernel_site import ContentLink, KernelSiteHook, content_folder
 from .kernels import KernelDirectory, KernelFacts
+from .lifetime import LifetimeLimits, RuntimeLifetime
 from .session_start import SessionStartHook
 from .switcher import RuntimeSwitcher
 from .types import TypeCatalogue, parse_admin_types
@@ -22,6 +29,7 @@ __all__ = [
     "KernelFacts",
     "RuntimeAvailability",
     "RuntimeFacts",
+    "RuntimeLifetime",
     "RuntimeSwitcher",
     "setup",
 ]
@@ -43,6 +51,21 @@ def setup(app: ColabExt) -> list[Route]:
     switcher = RuntimeSwitcher(
         app.kernels, availability, default_type=app.default_runtime_type, log=app.log
     )
+    lifetime = RuntimeLifetime(
+        app.kernels,
+        switcher,
+        LifetimeLimits(
+            dict(app.runtime_max_lifetime_s),
+            app.runtime_lifetime_warning_s,
+            app.runtime_lifetime_extendable,
+            app.runtime_lifetime_check_s,
+            app.hub_idle_timeout_s,
+        ),
+        server_activity=server.web_app.last_activity,
+        log=app.log,
+    )
+    app.on_start(lambda: lifetime.start(server.event_logger))
+    app.on_stop(lifetime.stop)
     SessionStartHook(switcher, server.session_manager, server.contents_manager, app.log).install()
     if not app.kernels.is_remote:
         content = content_folder(server.root_dir, app.content_dir)
@@ -65,4 +88,6 @@ def setup(app: ColabExt) -> list[Route]:
         route("runtime/about", AboutRuntimeHandler, facts=facts),
         route("runtime/types", RuntimeTypesHandler, availability=availability),
         route("runtime/kernels/{kernel_id}/type", KernelRuntimeTypeHandler, switcher=switcher),
+        route("runtime/kernels/{kernel_id}/lifetime", KernelLifetimeHandler, lifetime=lifetime),
+        route("runtime/kernels/{kernel_id}/lifetime/keep", KeepKernelHandler, lifetime=lifetime),
     ]

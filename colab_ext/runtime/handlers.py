@@ -9,6 +9,7 @@ from ..core.handlers import ColabHandler
 from ..core.permissions import EXECUTE_KERNELS, READ_KERNELS, WRITE_KERNELS, needs
 from .availability import RuntimeAvailability
 from .facts import RuntimeFacts
+from .lifetime import RuntimeLifetime
 from .switcher import RuntimeSwitcher, parse_switch_request
 
 
@@ -70,3 +71,41 @@ class KernelRuntimeTypeHandler(ColabHandler):
     async def put(self, kernel_id: str) -> None:
         request = parse_switch_request(self.json_body(), self.switcher.catalogue)
         self.write_json(await self.switcher.switch(kernel_id, request))
+
+
+class KernelLifetimeHandler(ColabHandler):
+    """``GET /colab/runtime/kernels/{kernel_id}/lifetime``: how long the kernel has been up and
+    when the idle culler or its runtime's maximum lifetime would shut it down. For a kernel
+    they shut down, a 404 whose ``gone_reason`` and ``gone_message`` say which and why."""
+
+    auth_resource = "colab.runtime"
+    jupyter_permissions = needs(get=(READ_KERNELS,))
+    # A page polls this: were it activity, a JupyterHub idle culler would never stop the server.
+    _track_activity = False
+
+    def initialize(self, name: str, lifetime: RuntimeLifetime) -> None:
+        super().initialize(name)
+        self.lifetime = lifetime
+
+    @web.authenticated
+    @authorized
+    async def get(self, kernel_id: str) -> None:
+        self.write_json(await self.lifetime.view(kernel_id))
+
+
+class KeepKernelHandler(ColabHandler):
+    """``POST /colab/runtime/kernels/{kernel_id}/lifetime/keep``: keep the kernel running (activity
+    for the idle culler; one more period of its maximum lifetime where the admin allows it)."""
+
+    auth_resource = "colab.runtime"
+    # It changes when the kernel is shut down, as jupyter's own kernel actions do.
+    jupyter_permissions = needs(post=(WRITE_KERNELS,))
+
+    def initialize(self, name: str, lifetime: RuntimeLifetime) -> None:
+        super().initialize(name)
+        self.lifetime = lifetime
+
+    @web.authenticated
+    @authorized
+    async def post(self, kernel_id: str) -> None:
+        self.write_json(await self.lifetime.keep(kernel_id))

@@ -14,13 +14,19 @@ import {
   IRuntimeKernel
 } from './about';
 import { RuntimeApi } from './api';
+import { IKernelLifetime, lifetimeFacts } from './lifetime/model';
 
 /** Fetch the facts and show them; a failure is shown as the server's message. */
 export async function showAboutRuntimeDialog(
   api: RuntimeApi,
-  trans: TranslationBundle
+  trans: TranslationBundle,
+  kernelId: string | null = null
 ): Promise<void> {
   let about: IAboutRuntime;
+  // Without it (no notebook, or its kernel gone) the dialog just leaves that section out.
+  const lifetime = kernelId
+    ? api.kernelLifetime(kernelId).catch(() => null)
+    : Promise.resolve(null);
   try {
     about = await api.about();
   } catch (error) {
@@ -29,7 +35,7 @@ export async function showAboutRuntimeDialog(
   }
   const dialog = new Dialog({
     title: trans.__('About this runtime'),
-    body: new AboutRuntimeBody(about, trans),
+    body: new AboutRuntimeBody(about, trans, await lifetime),
     buttons: [Dialog.okButton({ label: trans.__('Close') })]
   });
   // Sized to the window (style/base.css), its body scrolling down to the running kernels.
@@ -39,7 +45,11 @@ export async function showAboutRuntimeDialog(
 
 /** The dialog's body: fact tables and the kernel list. */
 class AboutRuntimeBody extends Widget {
-  constructor(about: IAboutRuntime, trans: TranslationBundle) {
+  constructor(
+    about: IAboutRuntime,
+    trans: TranslationBundle,
+    lifetime: IKernelLifetime | null
+  ) {
     super();
     this.addClass('jp-colab-AboutRuntime');
     const missing = trans.__('not installed');
@@ -80,6 +90,14 @@ class AboutRuntimeBody extends Widget {
           formatDuration(about.server_uptime_s)
         ]
       ]),
+      ...(lifetime
+        ? [
+            factTable(
+              trans.__('This notebook’s runtime'),
+              lifetimeFacts(lifetime, trans.__.bind(trans))
+            )
+          ]
+        : []),
       kernelTable(about.kernels, trans)
     );
   }

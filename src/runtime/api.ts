@@ -5,10 +5,15 @@ import { ServerConnection } from '@jupyterlab/services';
 
 import { requestAPI } from '../request';
 import { IAboutRuntime } from './about';
+import { IKernelLifetime } from './lifetime/model';
 import { IKernelRuntime, IRuntimeChoice, IRuntimeTypes } from './runtimeType';
 
 function kernelType(kernelId: string): string {
   return `runtime/kernels/${encodeURIComponent(kernelId)}/type`;
+}
+
+function kernelLifetime(kernelId: string): string {
+  return `runtime/kernels/${encodeURIComponent(kernelId)}/lifetime`;
 }
 
 /** The runtime routes, on the app's server settings. */
@@ -33,6 +38,16 @@ export function runtimeApi(settings: ServerConnection.ISettings) {
       requestAPI<IKernelRuntime>(
         kernelType(kernelId),
         { method: 'PUT', body: JSON.stringify(choice) },
+        settings
+      ),
+    /** How long a kernel has been up, and when it would be shut down (404: why it went). */
+    kernelLifetime: (kernelId: string) =>
+      requestAPI<IKernelLifetime>(kernelLifetime(kernelId), {}, settings),
+    /** Keep a kernel running: activity for the idle culler, one more period where allowed. */
+    keepKernel: (kernelId: string) =>
+      requestAPI<IKernelLifetime>(
+        `${kernelLifetime(kernelId)}/keep`,
+        { method: 'POST' },
         settings
       )
   };

@@ -8,6 +8,7 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
+import { INotebookTracker } from '@jupyterlab/notebook';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
 import { runtimeApi } from './api';
@@ -22,11 +23,12 @@ export const runtimePlugin: JupyterFrontEndPlugin<void> = {
   description:
     'The Runtime menu: facts about this runtime, and (later) its runtime type.',
   autoStart: true,
-  optional: [ICommandPalette, ITranslator],
+  optional: [ICommandPalette, ITranslator, INotebookTracker],
   activate: (
     app: JupyterFrontEnd,
     palette: ICommandPalette | null,
-    translator: ITranslator | null
+    translator: ITranslator | null,
+    tracker: INotebookTracker | null
   ): void => {
     const trans = (translator ?? nullTranslator).load('colab_ext');
     app.commands.addCommand(CommandIDs.aboutRuntime, {
@@ -36,9 +38,12 @@ export const runtimePlugin: JupyterFrontEndPlugin<void> = {
       ),
       execute: async () => {
         const { showAboutRuntimeDialog } = await import('./aboutDialog');
+        // The current notebook's kernel: the dialog adds its uptime and shutdowns.
+        const kernel = tracker?.currentWidget?.sessionContext.session?.kernel;
         await showAboutRuntimeDialog(
           runtimeApi(app.serviceManager.serverSettings),
-          trans
+          trans,
+          kernel?.id ?? null
         );
       }
     });

@@ -21,6 +21,9 @@ import { Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
 import { RuntimeApi, runtimeApi } from './api';
+import { RuntimeLifetimeStatus } from './lifetime/status';
+import { watchLifetimes } from './lifetime/watch';
+import { CommandIDs } from './plugin';
 import { IKernelRuntime, requestedType } from './runtimeType';
 
 export namespace RuntimeTypeCommandIDs {
@@ -162,6 +165,21 @@ export const runtimeTypePlugin: JupyterFrontEndPlugin<void> = {
       rank: 5,
       isActive: () => tracker.currentWidget !== null,
       activeStateChanged: activeChanged
+    });
+
+    // Beside it, how long the kernel is up and when it would be shut down; warnings before,
+    // and why afterwards, for every open notebook (lifetime/watch.ts).
+    const lifetimeStatus = new RuntimeLifetimeStatus(trans, () => {
+      void app.commands.execute(CommandIDs.aboutRuntime);
+    });
+    watchLifetimes(tracker, api, trans, view => lifetimeStatus.display(view));
+    statusBar?.registerStatusItem('colab-ext:runtime-lifetime', {
+      item: lifetimeStatus,
+      align: 'left',
+      rank: 5,
+      isActive: () =>
+        tracker.currentWidget !== null && lifetimeStatus.hasLifetime,
+      activeStateChanged: lifetimeStatus.activeStateChanged
     });
   }
 };
