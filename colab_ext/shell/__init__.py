@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from ..core.routing import Route, route
 from .handlers import ShellSocketHandler, ShellStatusHandler
-from .pty_command import stop_passing_on_ignored_signals
+from .job_signals import stop_passing_on_ignored_signals
 from .service import KERNEL_ACTIONS, ShellService
 from .settings import ShellSettings
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from colab_ext.shell.pty_command import ignored_job_signals
+from colab_ext.shell.job_signals import ignored_job_signals
 from tests.shell.conftest import notebook_shell
 
 
