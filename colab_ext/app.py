@@ -17,6 +17,7 @@ from .core.routing import Route
 from .drive.settings import DriveSettings
 from .github.settings import GitHubSettings
 from .resources.settings import ResourcesSettings
+from .runtime.gateway_websocket import use_for_gateway_kernels
 from .runtime.kernels import KernelDirectory
 from .runtime.settings import RuntimeSettings
 from .secrets.settings import SecretsSettings
@@ -69,6 +70,9 @@ class ColabExt(
         # with no request; without it the page explains what is wrong once (src/serverPart/).
         page_config = server.web_app.settings.setdefault("page_config_data", {})
         page_config["colabExtServerVersion"] = __version__
+        # Kernels on a gateway: jupyter_server's own relay stalls with Enterprise Gateway 3.3
+        # (docs/gateway.md); a server without a gateway is left as it is.
+        use_for_gateway_kernels(self.settings, self.log)  # merged into the server's afterwards
 
     def initialize_handlers(self) -> None:
         """Register every feature's routes, each under ``<base_url>/colab/``."""

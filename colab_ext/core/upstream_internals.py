@@ -63,6 +63,15 @@ GATEWAY_NAMES = Internal(
     "gateway.managers.GatewayMappingKernelManager",
     "runtime/kernels.py tells gateway kernels by their manager's class name starting 'Gateway'.",
 )
+GATEWAY_WEBSOCKET = Internal(
+    "jupyter_server",
+    "gateway.connections.GatewayWebSocketConnection",
+    "runtime/gateway_websocket.py subclasses it: its connect/disconnect hooks (and the prepare "
+    "hook KernelWebsocketHandler calls when a connection has one), "
+    "handle_incoming_message/handle_outgoing_message, the ws, ws_future and disconnected "
+    "attributes, the kernel_ws_protocol trait, and its place as the server's "
+    "kernel_websocket_connection_class on a gateway; a change may bring back the 42 s stall.",
+)
 HANDLER_REASON = Internal(
     "tornado",
     "RequestHandler._reason",
@@ -77,6 +86,7 @@ INTERNALS = (
     LAUNCH_ARGS,
     PROVISIONER_PROCESS,
     GATEWAY_NAMES,
+    GATEWAY_WEBSOCKET,
     HANDLER_REASON,
 )
 

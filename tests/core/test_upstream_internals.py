@@ -14,11 +14,14 @@ from importlib.metadata import version
 import pytest
 from jupyter_client.manager import KernelManager
 from jupyter_client.provisioning.local_provisioner import LocalProvisioner
+from jupyter_server.gateway import connections as gateway_connections
 from jupyter_server.gateway import managers as gateway
+from jupyter_server.serverapp import ServerApp
 from jupyter_server.services.kernels.kernelmanager import (
     AsyncMappingKernelManager,
     MappingKernelManager,
 )
+from jupyter_server.services.kernels.websocket import KernelWebsocketHandler
 from jupyter_server.services.sessions.sessionmanager import SessionManager
 from tornado.web import RequestHandler
 from traitlets import Dict
@@ -104,6 +107,32 @@ def check_gateway_names() -> None:
         )
 
 
+def check_gateway_websocket() -> None:
+    internal = internals.GATEWAY_WEBSOCKET
+    relay = getattr(gateway_connections, "GatewayWebSocketConnection", None)
+    assert relay is not None, changed(internal, "no longer exists")
+    # The handler calls a connection's prepare() when it has one (the gateway's has none).
+    assert 'hasattr(self.connection, "prepare")' in source(KernelWebsocketHandler.pre_get), changed(
+        internal, "'s prepare() hook is no longer called by KernelWebsocketHandler"
+    )
+    for hook in (
+        "connect",
+        "disconnect",
+        "handle_incoming_message",
+        "handle_outgoing_message",
+    ):
+        assert callable(getattr(relay, hook, None)), changed(internal, f"has no {hook}()")
+    assert "kernel_ws_protocol" in relay.class_traits(), changed(
+        internal, "has no kernel_ws_protocol trait"
+    )
+    for attribute in ("self.ws ", "self.ws_future", "self.disconnected"):
+        assert attribute in source(relay), changed(internal, f"no longer uses {attribute.strip()}")
+    default = inspect.getsource(ServerApp)
+    assert '"jupyter_server.gateway.connections.GatewayWebSocketConnection"' in default, changed(
+        internal, "is no longer the server's kernel websocket class on a gateway"
+    )
+
+
 def check_handler_reason() -> None:
     internal = internals.HANDLER_REASON
     assert "self._reason =" in source(RequestHandler.set_status), changed(
@@ -118,6 +147,7 @@ CHECKS = {
     internals.LAUNCH_ARGS: check_launch_args,
     internals.PROVISIONER_PROCESS: check_provisioner_process,
     internals.GATEWAY_NAMES: check_gateway_names,
+    internals.GATEWAY_WEBSOCKET: check_gateway_websocket,
     internals.HANDLER_REASON: check_handler_reason,
 }
 
