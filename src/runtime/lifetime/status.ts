@@ -16,7 +16,8 @@ export class RuntimeLifetimeStatus extends Widget {
     onClick: () => void
   ) {
     super();
-    // JupyterLab's own look for a clickable status text: no CSS of ours to keep in step.
+    // JupyterLab's own look for a clickable status text; style/runtime.css lets it give way in
+    // a narrow window.
     this.addClass('jp-colab-RuntimeLifetimeStatus');
     this.addClass('jp-StatusBar-TextItem');
     this.addClass('jp-mod-highlighted');
