@@ -44,6 +44,8 @@ class _Running:
     reading: bool = False
     #: Output arrived since the last check: a command that writes is not waiting.
     wrote: bool = False
+    #: The last check saw it quietly waiting for input (reported on the second such check).
+    was_waiting: bool = False
     task: asyncio.Task[None] | None = field(default=None, repr=False)
 
 
@@ -169,10 +171,15 @@ class ShellChannel:
                     running.echo = echo
                     await self.send({"type": "echo", "id": command_id, "echo": echo})
                 # Off the event loop: it may read /proc for every process of the group.
-                reading = not running.wrote and await asyncio.get_running_loop().run_in_executor(
+                waiting = not running.wrote and await asyncio.get_running_loop().run_in_executor(
                     None, running.command.waiting_for_input
                 )
                 running.wrote = False
+                # Said on the second quiet check in a row: the prompt a program wrote just before
+                # it blocked may still sit in the terminal, not yet pumped, and must reach the page
+                # first (it becomes the input box's label there). Not waiting is said at once.
+                reading = waiting and running.was_waiting
+                running.was_waiting = waiting
                 if reading != running.reading:
                     running.reading = reading
                     await self.send({"type": "reading", "id": command_id, "reading": reading})
