@@ -4,19 +4,9 @@
  * setting turns forms off and on.
  */
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
-import * as path from 'path';
+import { readmeScreenshot } from './support/screenshots';
 
 const NOTEBOOK = 'forms-demo.ipynb';
-/** The README's pictures are refreshed only when asked (COLAB_EXT_UPDATE_SCREENSHOTS=1), so a
- * test run does not change the source tree. */
-const README_SCREENSHOTS = path.resolve(
-  __dirname,
-  '..',
-  '..',
-  'docs',
-  'screenshots'
-);
-
 const SETTINGS_CELL = [
   '#@title Training settings { display-mode: "form" }',
   '#@markdown Pick a **model** and how long to train it.',
@@ -118,9 +108,9 @@ test.describe('Forms', () => {
       }
       const first = (await cells.nth(0).boundingBox())!;
       const last = (await cells.nth(1).boundingBox())!;
-      const target = process.env.COLAB_EXT_UPDATE_SCREENSHOTS
-        ? path.join(README_SCREENSHOTS, `forms-${theme}.png`)
-        : testInfo.outputPath(`forms-${theme}.png`);
+      const target =
+        readmeScreenshot(`forms-${theme}.png`) ??
+        testInfo.outputPath(`forms-${theme}.png`);
       await page.screenshot({
         path: target,
         clip: {

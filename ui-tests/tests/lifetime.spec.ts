@@ -1,22 +1,12 @@
 import { expect, test } from '@jupyterlab/galata';
 import * as fs from 'fs';
-import * as path from 'path';
+import { readmeScreenshot } from './support/screenshots';
 
 /**
  * Runtime lifetime, said before it bites. The Galata server (jupyter_server_test_config.py) culls
  * kernels idle for 60 min, connected or not, and has an admin type 'cpu-short' that lives 45 s,
  * warned 40 s before, extendable once: this spec is the only one to open it.
  */
-
-/** The README's pictures are refreshed only when asked (COLAB_EXT_UPDATE_SCREENSHOTS=1), so a
- * test run does not change the source tree. */
-const README_SCREENSHOTS = path.resolve(
-  __dirname,
-  '..',
-  '..',
-  'docs',
-  'screenshots'
-);
 
 test.describe('Runtime lifetime', () => {
   test.afterEach(async ({ request, baseURL }) => {
@@ -102,11 +92,9 @@ test.describe('Runtime lifetime', () => {
       const shot = testInfo.outputPath(`lifetime-${theme}.png`);
       await page.screenshot({ path: shot });
       await testInfo.attach(`lifetime-${theme}`, { path: shot });
-      if (process.env.COLAB_EXT_UPDATE_SCREENSHOTS) {
-        fs.copyFileSync(
-          shot,
-          path.join(README_SCREENSHOTS, `lifetime-${theme}.png`)
-        );
+      const readme = readmeScreenshot(`lifetime-${theme}.png`);
+      if (readme) {
+        fs.copyFileSync(shot, readme);
       }
       const item = testInfo.outputPath(`lifetime-status-${theme}.png`);
       await page.locator('#jp-main-statusbar').screenshot({ path: item });
