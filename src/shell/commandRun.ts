@@ -131,7 +131,12 @@ export async function runCommand(run: ICommandRun): Promise<CommandOutcome> {
   const batcher = new OutputBatcher(chunks => writeChunks(cell, chunks));
   let commandId = '';
   const box = new StdinBox({
-    send: data => connection.stdin(commandId, data),
+    send: data => {
+      // An answer typed before the server said "waiting for input" (it waits for two quiet
+      // checks in a row) still answers the prompt above it: lift it out of stderr first.
+      liftPrompt(false);
+      connection.stdin(commandId, data);
+    },
     interrupt: () => connection.interrupt(commandId),
     label: trans.__('stdin'),
     passwordTitle: trans.__('Typing is hidden: the command turned echo off'),
@@ -141,6 +146,22 @@ export async function runCommand(run: ICommandRun): Promise<CommandOutcome> {
   });
   let status: IExitStatus;
   let showBox: ReturnType<typeof setTimeout> | undefined;
+  /** The output so far in the cell, its unfinished stderr line moved to stdout as the prompt,
+   * and the input box under it again. */
+  const liftPrompt = (focus: boolean): void => {
+    if (cell.isDisposed || box.isDisposed) {
+      return;
+    }
+    const layout = cell.outputArea.layout;
+    const attached = box.isAttached;
+    layout.removeWidget(box);
+    batcher.flush();
+    promotePrompt(cell);
+    if (attached || focus) {
+      layout.addWidget(box);
+      box.focusInput();
+    }
+  };
   const restoreCombine = splitLongStreams(cell.model.outputs);
   try {
     const handle = await connection.run(run.command, run.cwd, {
@@ -149,16 +170,11 @@ export async function runCommand(run: ICommandRun): Promise<CommandOutcome> {
         box.hidden = !echo;
       },
       reading: reading => {
-        if (!reading || cell.isDisposed || box.isDisposed) {
+        if (!reading) {
           return;
         }
         clearTimeout(showBox);
-        const layout = cell.outputArea.layout;
-        layout.removeWidget(box);
-        batcher.flush();
-        promotePrompt(cell);
-        layout.addWidget(box);
-        box.focusInput();
+        liftPrompt(true);
       },
       limit: limit => {
         // Through the batcher, so the note follows the output before it.

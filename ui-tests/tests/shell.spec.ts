@@ -159,6 +159,8 @@ test.describe('Shell commands in an IPython notebook', () => {
     await page.notebook.runCell(1, { inplace: true, wait: false });
     const first = page.locator('.jp-Cell').nth(1).locator('.jp-OutputArea');
     const stdin = first.locator('.jp-colab-ShellStdin-input');
+    // A user answers the question once it is shown (typing ahead of it is another story).
+    await expect(first).toContainText('ok?');
     await stdin.fill('yes');
     await stdin.press('Enter');
     await expect(first).toContainText('got yes');
@@ -166,6 +168,7 @@ test.describe('Shell commands in an IPython notebook', () => {
     await expect(stdin).toHaveAttribute('type', 'password');
     await expect(first.locator('.jp-colab-ShellStdin-lock svg')).toBeVisible();
     const hidden = testInfo.outputPath('shell-route-password.png');
+    await expect(first).toContainText('token?');
     await page.locator('.jp-Cell').nth(1).screenshot({ path: hidden });
     await testInfo.attach('shell-route-password', { path: hidden });
     await stdin.fill('s3cret');
