@@ -34,6 +34,19 @@ async def activity(jp_fetch: Any, kernel_id: str) -> datetime:
     return datetime.fromisoformat(view["last_activity"].replace("Z", "+00:00"))
 
 
+async def activity_settled(jp_fetch: Any, kernel_id: str, quiet_s: float = 1.0) -> None:
+    """Wait until the kernel's last activity stays put for ``quiet_s`` (at most 30 s)."""
+    deadline = asyncio.get_running_loop().time() + 30
+    last = await activity(jp_fetch, kernel_id)
+    while True:
+        await asyncio.sleep(quiet_s)
+        now = await activity(jp_fetch, kernel_id)
+        if now == last:
+            return
+        assert asyncio.get_running_loop().time() < deadline, "the kernel never went quiet"
+        last = now
+
+
 async def test_uptime_and_idle_shutdown_and_keep(jp_serverapp: Any, jp_fetch: Any) -> None:
     await jp_serverapp.extension_manager.start_all_extensions()
     async with notebook_kernel(jp_fetch, "idle.ipynb") as kernel_id:
@@ -50,7 +63,8 @@ async def test_uptime_and_idle_shutdown_and_keep(jp_serverapp: Any, jp_fetch: An
         assert first["warning_s"] == 300
         assert 0 < first["hub_idle_shutdown_in_s"] <= 600
 
-        await asyncio.sleep(1)  # the kernel's start-up messages are activity too
+        # The kernel's start-up messages are activity too (for longer on a loaded machine).
+        await activity_settled(jp_fetch, kernel_id)
         settled = await lifetime(jp_fetch, kernel_id)
         await asyncio.sleep(2)
         later = await lifetime(jp_fetch, kernel_id)
