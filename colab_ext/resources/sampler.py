@@ -180,6 +180,8 @@ class ResourceSampler:
             "system_problem": self._system_problem,
             "gpu": self._gpu_json(reading, [holder.as_json() for holder in holders]),
             "tpu": {"present": bool(self._tpus), "devices": self._tpus},
+            # On a gateway the figures are still this server's: the page says whose they are.
+            "kernels_remote": self.kernels.is_remote,
         }
         gpus = {d.index: (d.utilization_percent, d.memory_used_bytes) for d in _devices(reading)}
         self.history.append((now, memory.used_bytes if memory else None, cpu, gpus))

@@ -73,6 +73,7 @@ class RuntimeFacts:
             "gpu": gpu,
             "server_uptime_s": round(time.time() - server_started, 1),
             "kernels": await self._kernels(),
+            "kernels_remote": self.kernels.is_remote,
         }
 
     async def _kernels(self) -> list[dict[str, Any]]:

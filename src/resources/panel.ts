@@ -53,10 +53,12 @@ export class ResourcesPanel extends Widget {
     this.node.append(
       element('h2', undefined, trans.__('Resources')),
       this.banner,
+      this.remote,
       system,
       this.gpuSection,
       this.tpu
     );
+    this.remote.hidden = true;
     model.changed.connect(this.render, this);
     this.render();
   }
@@ -86,6 +88,16 @@ export class ResourcesPanel extends Widget {
       setText(this.gpuState, this.trans.__('Asking the server…'));
       return;
     }
+    // A user on a cluster would otherwise read the server's figures as their kernel's.
+    setText(
+      this.remote,
+      resources.kernels_remote
+        ? this.trans.__(
+            'Kernels run on a cluster gateway: these figures are this server’s machine, not your kernels’. Their memory and GPUs are the cluster’s to show.'
+          )
+        : ''
+    );
+    this.remote.hidden = !resources.kernels_remote;
     this.renderSystem(resources);
     this.renderGpus(resources);
     const tpu = resources.tpu;
@@ -200,6 +212,10 @@ export class ResourcesPanel extends Widget {
   }
 
   private banner = element('div', 'jp-colab-Resources-banner');
+  private remote = element(
+    'p',
+    'jp-colab-Resources-gpuState jp-colab-Resources-remote'
+  );
   private ram: Figure;
   private cpu: Figure;
   private disk: Figure;

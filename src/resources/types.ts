@@ -87,5 +87,7 @@ export interface IResources {
   system_problem?: string | null;
   gpu: IGpuState;
   tpu: { present: boolean; devices: string[] };
+  /** Kernels run on a remote gateway: the figures are this server's machine, not theirs. */
+  kernels_remote?: boolean;
   history?: IResourceHistory;
 }

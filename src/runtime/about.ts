@@ -39,6 +39,59 @@ export interface IAboutRuntime {
   gpu: IGpuProbe;
   server_uptime_s: number;
   kernels: IRuntimeKernel[];
+  /** Kernels run on a remote gateway: the machine above is this server's, not theirs. */
+  kernels_remote?: boolean;
+}
+
+/** The translation function of a `TranslationBundle` (`trans.__`). */
+type Translate = (text: string, ...args: unknown[]) => string;
+
+/**
+ * Where each feature stands when kernels run on a cluster gateway, for About this runtime:
+ * [data-fact key, label, value] rows. What the server cannot reach is said, not left to be found
+ * out from an error in a cell (docs/gateway.md has the details).
+ */
+export function gatewayFacts(__: Translate): [string, string, string][] {
+  return [
+    [
+      'remote_kernels',
+      __('Kernels'),
+      __('started by the cluster gateway, on its hosts')
+    ],
+    [
+      'remote_resources',
+      __('Resources'),
+      __(
+        'this server’s machine only: a kernel’s memory and GPUs on the cluster are not visible here'
+      )
+    ],
+    [
+      'remote_shell',
+      __('! lines'),
+      __(
+        'run where the kernel runs (Python); off in other kernels, where they would run on this server'
+      )
+    ],
+    [
+      'remote_colab',
+      __('google.colab'),
+      __(
+        'only in kernel images that have colab-ext installed and can reach this server'
+      )
+    ],
+    [
+      'remote_drive',
+      __('Drive'),
+      __(
+        'mounted on this server: a kernel on another host sees it only if that host mounts the same folder'
+      )
+    ],
+    [
+      'remote_idle',
+      __('Idle shutdown'),
+      __('decided by the gateway’s own settings, which this server cannot read')
+    ]
+  ];
 }
 
 const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];

@@ -10,6 +10,7 @@ import {
   describeGpus,
   formatBytes,
   formatDuration,
+  gatewayFacts,
   IAboutRuntime,
   IRuntimeKernel
 } from './about';
@@ -68,28 +69,41 @@ class AboutRuntimeBody extends Widget {
         ],
         ['python_version', 'Python', about.python_version]
       ]),
-      factTable(trans.__('Machine'), [
-        ['os', trans.__('Operating system'), about.os],
-        ['kernel_release', trans.__('Linux kernel'), about.kernel_release],
-        ['machine', trans.__('Architecture'), about.machine],
-        ['cpu_count', trans.__('CPUs'), describeCpus(about)],
+      factTable(
+        about.kernels_remote
+          ? trans.__('This server’s machine (not the kernels’)')
+          : trans.__('Machine'),
         [
-          'memory_total_bytes',
-          trans.__('Memory'),
-          formatBytes(about.memory_total_bytes)
-        ],
-        ['gpu', trans.__('GPUs'), describeGpus(about.gpu)],
-        ...about.gpu.gpu_names.map((name, index): Fact => [
-          `gpu-${index}`,
-          `GPU ${index}`,
-          name
-        ]),
-        [
-          'server_uptime_s',
-          trans.__('Server uptime'),
-          formatDuration(about.server_uptime_s)
+          ['os', trans.__('Operating system'), about.os],
+          ['kernel_release', trans.__('Linux kernel'), about.kernel_release],
+          ['machine', trans.__('Architecture'), about.machine],
+          ['cpu_count', trans.__('CPUs'), describeCpus(about)],
+          [
+            'memory_total_bytes',
+            trans.__('Memory'),
+            formatBytes(about.memory_total_bytes)
+          ],
+          ['gpu', trans.__('GPUs'), describeGpus(about.gpu)],
+          ...about.gpu.gpu_names.map((name, index): Fact => [
+            `gpu-${index}`,
+            `GPU ${index}`,
+            name
+          ]),
+          [
+            'server_uptime_s',
+            trans.__('Server uptime'),
+            formatDuration(about.server_uptime_s)
+          ]
         ]
-      ]),
+      ),
+      ...(about.kernels_remote
+        ? [
+            factTable(
+              trans.__('Kernels on a cluster gateway'),
+              gatewayFacts(trans.__.bind(trans))
+            )
+          ]
+        : []),
       ...(lifetime
         ? [
             factTable(

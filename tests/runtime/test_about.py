@@ -32,6 +32,7 @@ async def test_reports_the_machine_and_versions(jp_fetch: Any, nvml: Any) -> Non
     assert facts["memory_total_bytes"] == psutil.virtual_memory().total
     assert facts["os"]
     assert 0 <= facts["server_uptime_s"] < time.time() - psutil.boot_time() + 1
+    assert facts["kernels_remote"] is False  # kernels are processes of this machine
 
 
 async def test_reports_gpus_the_driver_lists(jp_fetch: Any, nvml: Any) -> None:

@@ -102,5 +102,16 @@ async def test_gateway_kernels_get_the_type_resources(
 
         code, text = await refused(jp_fetch, second, {"type": "gpu", "gpus": [0]})
         assert code == 400 and "the gateway places GPUs" in text
+
+        # What the server cannot see of a gateway's kernels is said, for the page to show.
+        about = json.loads((await jp_fetch("colab", "runtime", "about")).body)
+        assert about["kernels_remote"] is True
+        sample = json.loads((await jp_fetch("colab", "resources")).body)
+        assert sample["kernels_remote"] is True
+        lifetime = json.loads(
+            (await jp_fetch("colab", "runtime", "kernels", second, "lifetime")).body
+        )
+        assert lifetime["kernels_remote"] is True
+        assert lifetime["idle_timeout_s"] is None and lifetime["idle_shutdown_in_s"] is None
     finally:
         await jp_fetch("api", "sessions", session["id"], method="DELETE")

@@ -175,6 +175,8 @@ class RuntimeLifetime:
             "warning_s": self.limits.warning_s,
             "hub_idle_timeout_s": self.limits.hub_idle_timeout_s,
             "hub_idle_shutdown_in_s": _rounded(hub_in),
+            # A gateway culls its kernels by its own settings, which this server cannot read.
+            "kernels_remote": self.kernels.is_remote,
         }
 
     def _hub_idle_shutdown_in(self, now: datetime) -> float | None:

@@ -158,4 +158,15 @@ describe('lifetimeFacts', () => {
       'never: this server does not shut idle kernels down'
     );
   });
+
+  it('on a gateway, says the gateway decides instead of "never"', () => {
+    const remote = lifetime({ idle_shutdown_in_s: null, kernels_remote: true });
+    expect(lifetimeFacts(remote, __)[1][2]).toBe(
+      'decided by the cluster gateway (not visible from this server)'
+    );
+    expect(lifetimeSummary(remote, __)).toBe('up 1 h 5 min');
+    expect(lifetimeSummary(remote, __, true)).toBe(
+      'up 1 h 5 min · the gateway may shut it down when unused, by its own settings'
+    );
+  });
 });

@@ -24,6 +24,8 @@ export interface IKernelLifetime {
   warning_s: number;
   hub_idle_timeout_s?: number | null;
   hub_idle_shutdown_in_s?: number | null;
+  /** The kernel runs on a gateway, which culls idle kernels by settings not visible here. */
+  kernels_remote?: boolean;
 }
 
 /** Why a kernel went away, from the 404 of a kernel the culler or its lifetime ended. */
@@ -99,6 +101,11 @@ export function lifetimeSummary(
   const parts = [__('up %1', formatUptime(view.uptime_s))];
   for (const shutdown of all ? ahead : ahead.slice(0, 1)) {
     parts.push(shutdownPhrase(shutdown, __, all));
+  }
+  if (all && view.kernels_remote) {
+    parts.push(
+      __('the gateway may shut it down when unused, by its own settings')
+    );
   }
   return parts.join(' · ');
 }
@@ -217,6 +224,8 @@ export function lifetimeFacts(
       'in %1 if it stays idle',
       formatCountdown(view.idle_shutdown_in_s)
     );
+  } else if (view.kernels_remote) {
+    idle = __('decided by the cluster gateway (not visible from this server)');
   } else if (view.idle_timeout_s) {
     idle = __('not now: this server spares busy or connected kernels');
   } else {
