@@ -17,3 +17,16 @@ c.ServerApp.jpserver_extensions = {"colab_ext": _with_colab_ext}  # type: ignore
 c.GatewayClient.url = os.environ["COLAB_EXT_GATEWAY_URL"]  # type: ignore[name-defined] # noqa: F821
 # The server's side of every kernel websocket, in the server's log, for a stall to be read.
 c.ServerApp.log_level = "DEBUG"  # type: ignore[name-defined] # noqa: F821
+# A cluster type beside the built-in CPU, GPU and TPU: its resources reach the gateway (and, with
+# local kernels, the kernel's environment) as KERNEL_* variables. This machine has no GPU, and on
+# a gateway none is needed: the picker leaves placement to the cluster.
+c.ColabExt.runtime_types = [  # type: ignore[name-defined] # noqa: F821
+    {
+        "id": "gpu-2x",
+        "label": "2 GPUs",
+        "accelerator": "gpu",
+        "gpus": 2,
+        "resources": {"memory": "2Gi", "gpus_limit": "2"},
+        "description": "Two GPUs and 2 GiB, placed by the cluster.",
+    }
+]

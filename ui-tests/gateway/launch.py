@@ -2,14 +2,17 @@
 browser test's web server; see playwright.config.js in this folder).
 
 The gateway runs from its own virtual environment (COLAB_EXT_JEG_VENV, made by
-.ci/setup.d/runtime.sh) on the UI port + 3000, with a throw-away HOME; it dies with this process
-group when Playwright stops the server. Its log goes to COLAB_EXT_GATEWAY_LOG (default: a file in
+.ci/setup.d/runtime.sh) on the UI port + 3000, with a throw-away HOME whose python3 kernelspec
+hands no two kernels the same port (distinct_ports.py); it dies with this process group when
+Playwright stops the server. Its log goes to COLAB_EXT_GATEWAY_LOG (default: a file in
 the system's temporary folder), with debug messages, so a stall can be read afterwards.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -26,6 +29,17 @@ JEG_VENV = Path(
 )
 
 
+def distinct_ports_kernelspec(folder: Path) -> None:
+    """The gateway venv's python3 kernelspec, copied to ``folder`` with a process proxy that never
+    hands two kernels the same port (distinct_ports.py)."""
+    shutil.copytree(JEG_VENV / "share/jupyter/kernels/python3", folder)
+    spec = json.loads((folder / "kernel.json").read_text())
+    spec.setdefault("metadata", {})["process_proxy"] = {
+        "class_name": "distinct_ports.DistinctPortsProcessProxy"
+    }
+    (folder / "kernel.json").write_text(json.dumps(spec, indent=1))
+
+
 def start_gateway() -> str:
     """Start the gateway and wait until it answers; its URL."""
     jeg = JEG_VENV / "bin" / "jupyter-enterprisegateway"
@@ -34,6 +48,11 @@ def start_gateway() -> str:
     home = tempfile.mkdtemp(prefix="colab-ui-gateway-")
     env = {k: v for k, v in os.environ.items() if not k.startswith("JUPYTER")}
     env["HOME"] = home
+    # JUPYTER_PATH comes first in the kernelspec search (before its venv's, which jupyter_core
+    # puts before the user's folder in a venv).
+    env["JUPYTER_PATH"] = os.path.join(home, "jupyter")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE), env.get("PYTHONPATH")]))
+    distinct_ports_kernelspec(Path(home) / "jupyter/kernels/python3")
     log_path = os.environ.get("COLAB_EXT_GATEWAY_LOG") or os.path.join(home, "gateway.log")
     print(f"Enterprise Gateway log: {log_path}", flush=True)
     log = open(log_path, "w")  # noqa: SIM115 (the gateway writes to it for its whole life)
