@@ -212,10 +212,7 @@ export class ResourcesPanel extends Widget {
   }
 
   private banner = element('div', 'jp-colab-Resources-banner');
-  private remote = element(
-    'p',
-    'jp-colab-Resources-gpuState jp-colab-Resources-remote'
-  );
+  private remote = element('p', 'jp-colab-Resources-remote');
   private ram: Figure;
   private cpu: Figure;
   private disk: Figure;

@@ -6,7 +6,7 @@
  * notebook's kernel stayed `unknown` for 42 s in about a third of the tries.
  */
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
-import type { APIRequestContext } from '@playwright/test';
+import type { APIRequestContext, TestInfo } from '@playwright/test';
 
 /** How long a kernel may take to answer through the gateway: far below the 42 s stall. */
 const KERNEL_READY_MS = 15000;
@@ -219,6 +219,43 @@ async function changeRuntimeType(
   });
 }
 
+/**
+ * What the server cannot see of a gateway's kernels is said where a user looks: About this
+ * runtime (where each feature runs, and that the gateway decides idle shutdowns) and the
+ * resources panel (its figures are the server's machine).
+ */
+async function saysWhatTheServerCannotSee(
+  page: IJupyterLabPageFixture,
+  testInfo: TestInfo
+) {
+  await page.menu.clickMenuItem('Runtime>About this runtime');
+  const about = page.locator('.jp-Dialog .jp-colab-AboutRuntime');
+  await expect(about).toContainText('Kernels on a cluster gateway');
+  await expect(about).toContainText('This server’s machine (not the kernels’)');
+  await expect(about.locator('[data-fact="remote_colab"]')).toContainText(
+    'kernel images that have colab-ext installed'
+  );
+  await expect(about.locator('[data-fact="lifetime_idle"]')).toHaveText(
+    'decided by the cluster gateway (not visible from this server)'
+  );
+  const shot = testInfo.outputPath('gateway-about.png');
+  await page.locator('.jp-Dialog-content').screenshot({ path: shot });
+  await testInfo.attach('gateway-about', { path: shot });
+  await page
+    .locator('.jp-Dialog')
+    .getByRole('button', { name: 'Close' })
+    .click();
+
+  await page.menu.clickMenuItem('Runtime>View resources');
+  const panel = page.locator('#colab-ext-resources');
+  await expect(panel.locator('.jp-colab-Resources-remote')).toContainText(
+    'Kernels run on a cluster gateway: these figures are this server’s machine'
+  );
+  const panelShot = testInfo.outputPath('gateway-resources.png');
+  await panel.screenshot({ path: panelShot });
+  await testInfo.attach('gateway-resources', { path: panelShot });
+}
+
 test('gateway kernels connect, change type, restart, reconnect and run ten side by side', async ({
   page,
   request,
@@ -289,6 +326,7 @@ test('gateway kernels connect, change type, restart, reconnect and run ten side 
   expect(await run(page, "print('after reload')")).toBe('after reload\n');
   if (WITH_COLAB_EXT) {
     await expect(runtimeStatus(page)).toHaveText('2 GPUs');
+    await saysWhatTheServerCannotSee(page, testInfo);
   }
 
   // Ten notebooks opening at once, each with its own kernel on the gateway.
