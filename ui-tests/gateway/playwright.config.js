@@ -5,6 +5,7 @@
  * No retries: a kernel websocket that stalls must fail the run, not be retried away.
  */
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
+const mainConfig = require('../playwright.config');
 
 // Not 8888: this server runs beside the main browser tests' (COLAB_EXT_UI_PORT overrides it).
 const port = process.env.COLAB_EXT_UI_PORT || '8874';
@@ -22,19 +23,8 @@ module.exports = {
   use: {
     ...baseConfig.use,
     baseURL: `http://localhost:${port}`,
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync'
-      ]
-    },
+    // Debian's Chromium, with the main config's flags.
+    launchOptions: mainConfig.use.launchOptions,
     trace: 'off',
     video: 'off'
   },
