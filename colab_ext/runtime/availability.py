@@ -7,8 +7,11 @@ questions before it places a kernel, so the picker and a switch never disagree.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Collection, Sequence
 from typing import Any
+
+from jupyter_core.utils import ensure_async
 
 from ..core.nvml import GpuDevice, GpuProbe, probe_gpus_within
 from .kernels import KernelDirectory
@@ -25,6 +28,17 @@ def gpu_json(device: GpuDevice) -> dict[str, Any]:
         "short_name": short_gpu_name(device.name),
         "uuid": device.uuid,
     }
+
+
+def kernelspec_field(spec: Any, kernel_name: str, field: str) -> Any:
+    """A field of what a spec manager's ``get_kernel_spec`` answered: a ``KernelSpec`` here; on
+    a gateway, the JSON model (``{"name", "spec": {...}}``), or with Enterprise Gateway 3.3 the
+    whole listing (``{"default", "kernelspecs": {name: model}}``), seen on this machine."""
+    if not isinstance(spec, dict):
+        return getattr(spec, field, None)
+    if "kernelspecs" in spec:
+        spec = spec["kernelspecs"].get(kernel_name) or {}
+    return (spec.get("spec") or {}).get(field)
 
 
 class RuntimeAvailability:
@@ -44,6 +58,7 @@ class RuntimeAvailability:
         self.kernel_spec_manager = kernel_spec_manager
         self.exclusive = exclusive
         self.nvml_timeout = nvml_timeout
+        self.log = logging.getLogger(__name__)
 
     async def probe(self) -> GpuProbe:
         """The driver's GPU list, or an empty one with the reason."""
@@ -61,10 +76,21 @@ class RuntimeAvailability:
         return gpu_loads(probe.devices, environments)
 
     def unavailable_reason(
-        self, runtime_type: RuntimeType, probe: GpuProbe, loads: Sequence[GpuLoad]
+        self,
+        runtime_type: RuntimeType,
+        probe: GpuProbe,
+        loads: Sequence[GpuLoad],
+        kernelspecs: Collection[str] | None,
     ) -> str | None:
-        """Why ``runtime_type`` cannot be given now; None when it can."""
-        if runtime_type.kernelspec and runtime_type.kernelspec not in self._kernelspecs():
+        """Why ``runtime_type`` cannot be given now; None when it can. ``kernelspecs``: what
+        :meth:`kernelspecs` answered."""
+        if (
+            runtime_type.kernelspec
+            and kernelspecs is not None
+            and runtime_type.kernelspec not in kernelspecs
+        ):
+            if self.kernels.is_remote:
+                return f"The gateway has no kernel '{runtime_type.kernelspec}'."
             return f"The kernel '{runtime_type.kernelspec}' is not installed on this server."
         if self.kernels.is_remote:
             return None  # the cluster decides what it can give
@@ -80,20 +106,36 @@ class RuntimeAvailability:
                 return "Every GPU is in use by another runtime (GPUs are exclusive here)."
         return None
 
-    def _kernelspecs(self) -> set[str]:
+    async def language_of(self, kernel_name: str) -> str | None:
+        """The language of a kernelspec (the gateway's when kernels run on one), None if unknown."""
         try:
+            spec = await ensure_async(self.kernel_spec_manager.get_kernel_spec(kernel_name))
+        except Exception:
+            return None
+        language = kernelspec_field(spec, kernel_name, "language")
+        return str(language) if language else None
+
+    async def kernelspecs(self) -> set[str] | None:
+        """The kernelspecs kernels can start with: the gateway's when kernels run on one (its
+        spec manager's ``find_kernel_specs`` would look at this server's disk). None when they
+        cannot be listed now: no type is refused for that."""
+        try:
+            if self.kernels.is_remote:
+                return set(await ensure_async(self.kernel_spec_manager.get_all_specs()))
             return set(self.kernel_spec_manager.find_kernel_specs())
-        except Exception:  # a gateway that does not answer: do not block the picker on it
-            return set()
+        except Exception as error:
+            self.log.warning("colab-ext: the kernelspecs could not be listed: %s", error)
+            return None
 
     async def view(self, kernel_id: str | None = None) -> dict[str, Any]:
         """Every type with whether it can be given now, and the GPUs with their load
         (``RuntimeTypes`` in ``openapi.yaml``)."""
         probe = await self.probe()
         loads = self.loads(probe, exclude=kernel_id)
+        kernelspecs = await self.kernelspecs()
         types = []
         for runtime_type in self.catalogue.types:
-            reason = self.unavailable_reason(runtime_type, probe, loads)
+            reason = self.unavailable_reason(runtime_type, probe, loads, kernelspecs)
             types.append(
                 {
                     "id": runtime_type.id,

@@ -10,8 +10,10 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 import psutil
+from jupyter_core.utils import ensure_async
 
 from ..core.nvml import probe_gpus_within
+from .availability import kernelspec_field
 from .kernels import KernelDirectory
 
 
@@ -77,21 +79,24 @@ class RuntimeFacts:
         }
 
     async def _kernels(self) -> list[dict[str, Any]]:
+        kernels = await self.kernels.list()
+        names = {name: await self._display_name(name) for name in {k.name for k in kernels}}
         return [
             {
                 "id": kernel.id,
                 "name": kernel.name,
-                "display_name": self._display_name(kernel.name),
+                "display_name": names[kernel.name],
                 "execution_state": kernel.execution_state,
                 "last_activity": kernel.last_activity,
                 "connections": kernel.connections,
                 "notebook_path": kernel.notebook_path,
             }
-            for kernel in await self.kernels.list()
+            for kernel in kernels
         ]
 
-    def _display_name(self, kernel_name: str) -> str:
+    async def _display_name(self, kernel_name: str) -> str:
         try:
-            return str(self.kernel_spec_manager.get_kernel_spec(kernel_name).display_name)
+            spec = await ensure_async(self.kernel_spec_manager.get_kernel_spec(kernel_name))
         except Exception:  # a kernelspec removed after its kernel started
             return kernel_name
+        return str(kernelspec_field(spec, kernel_name, "display_name") or kernel_name)

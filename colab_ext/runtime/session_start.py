@@ -30,7 +30,7 @@ from ..core.upstream_internals import (
 from .kernels import notebook_path
 from .metadata import RuntimeRequest, requested_runtime
 from .switcher import RuntimeSwitcher
-from .types import with_runtime_env
+from .types import RuntimeType, with_runtime_env
 
 #: Notebooks larger than this are not parsed for their runtime type (the kernel starts as default).
 MAX_METADATA_READ_BYTES = 50 * 1024 * 1024
@@ -66,11 +66,14 @@ class SessionStartHook:
             path, session_type = bound.get("path"), bound.get("type")
             notebook = notebook_path(path, bound.get("name")) if path else None
             if self.switcher.kernels.is_remote:
-                return await self._start_remote(
-                    original_start, args, kwargs, path, self._request(notebook, session_type)
+                runtime_type = self.switcher.request_for_start(
+                    await self._request(notebook, session_type)
                 )
+                args, kwargs = await self._on_kernelspec(signature, runtime_type, args, kwargs)
+                return await self._start_remote(original_start, args, kwargs, path, runtime_type)
             async with self.switcher.placement_lock:
-                self._starting[path] = await self._overlay(notebook, session_type)
+                runtime_type, self._starting[path] = await self._overlay(notebook, session_type)
+                args, kwargs = await self._on_kernelspec(signature, runtime_type, args, kwargs)
                 try:
                     return str(await original_start(*args, **kwargs))
                 finally:
@@ -88,10 +91,39 @@ class SessionStartHook:
         replace_live_method(self.session_manager, SESSION_START, start_kernel_for_session)
         replace_live_method(self.session_manager, SESSION_KERNEL_ENV, get_kernel_env)
 
+    async def _on_kernelspec(
+        self,
+        signature: inspect.Signature,
+        runtime_type: RuntimeType | None,
+        args: Any,
+        kwargs: Any,
+    ) -> tuple[Any, Any]:
+        """The start's arguments with the type's own kernelspec, where it names one of the same
+        language as the notebook's: a notebook saved as a type that runs ``python_kubernetes``
+        starts there again, not on ``python3`` with the type's variables (which nothing on
+        ``python3`` reads). A kernel of another language stays as the notebook asks."""
+        if runtime_type is None or not runtime_type.kernelspec:
+            return args, kwargs
+        bound = signature.bind(*args, **kwargs)
+        asked = bound.arguments.get("kernel_name")
+        if asked == runtime_type.kernelspec:
+            return args, kwargs
+        availability = self.switcher.availability
+        if asked and await availability.language_of(asked) != await availability.language_of(
+            runtime_type.kernelspec
+        ):
+            return args, kwargs
+        bound.arguments["kernel_name"] = runtime_type.kernelspec
+        return bound.args, bound.kwargs
+
     async def _start_remote(
-        self, original_start: Any, args: Any, kwargs: Any, path: str | None, request: Any
+        self,
+        original_start: Any,
+        args: Any,
+        kwargs: Any,
+        path: str | None,
+        runtime_type: RuntimeType | None,
     ) -> str:
-        runtime_type = self.switcher.request_for_start(await request)
         if runtime_type is None:
             self._starting[path] = None
         else:
@@ -121,14 +153,23 @@ class SessionStartHook:
         metadata = getattr(content, "metadata", None) or (content or {}).get("metadata")
         return requested_runtime(metadata)
 
-    async def _overlay(self, path: str | None, session_type: Any) -> dict[str, str] | None:
+    async def _overlay(
+        self, path: str | None, session_type: Any
+    ) -> tuple[RuntimeType | None, dict[str, str] | None]:
+        """The type the kernel starts as and its variables; (None, None) for the default."""
         request = await self._request(path, session_type)
         runtime_type = self.switcher.request_for_start(request)
         self.log.info(
             "colab-ext: %s starts as %s", path, runtime_type.id if runtime_type else "default"
         )
         if runtime_type is None:
-            return None
+            return None, None
+        overlay = await self._placed(path, runtime_type, request)
+        return (runtime_type if overlay is not None else None), overlay
+
+    async def _placed(
+        self, path: str | None, runtime_type: RuntimeType, request: RuntimeRequest | None
+    ) -> dict[str, str] | None:
         try:
             return await self.switcher.overlay_for(
                 runtime_type,

@@ -142,7 +142,8 @@ class RuntimeSwitcher:
         """
         probe = await self.availability.probe()
         loads = self.availability.loads(probe, exclude=kernel_id)
-        reason = self.availability.unavailable_reason(runtime_type, probe, loads)
+        kernelspecs = await self.availability.kernelspecs()
+        reason = self.availability.unavailable_reason(runtime_type, probe, loads, kernelspecs)
         if reason is not None:
             raise Conflict(f"{runtime_type.label} is not available: {reason}")
         if wanted and runtime_type.accelerator != "gpu":
@@ -222,7 +223,9 @@ class RuntimeSwitcher:
         try:
             new_id = await manager.start_kernel(
                 kernel_name=runtime_type.kernelspec or kernel_name,
-                path=None if self.kernels.is_remote else folder,
+                # On a gateway too: jupyter_server sends it as KERNEL_WORKING_DIR, which the
+                # gateway's pod templates use for the kernel's working folder.
+                path=folder,
                 env=env,
             )
         except Exception as error:

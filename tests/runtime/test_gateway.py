@@ -106,6 +106,9 @@ async def test_gateway_kernels_get_the_type_resources(
         # What the server cannot see of a gateway's kernels is said, for the page to show.
         about = json.loads((await jp_fetch("colab", "runtime", "about")).body)
         assert about["kernels_remote"] is True
+        # The kernel's display name, from the gateway's kernelspec (not its bare name).
+        [kernel] = [k for k in about["kernels"] if k["id"] == second]
+        assert kernel["display_name"].startswith("Python 3"), kernel
         sample = json.loads((await jp_fetch("colab", "resources")).body)
         assert sample["kernels_remote"] is True
         lifetime = json.loads(

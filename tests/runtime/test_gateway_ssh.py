@@ -32,8 +32,9 @@ import pytest
 from jupyter_server.gateway.gateway_client import GatewayClient
 
 from tests.runtime.gateway_process import JEG, JEG_VENV, free_port, kernel_json, running_gateway
-from tests.runtime.runtime_client import current, switch
+from tests.runtime.runtime_client import current, switch, types
 from tests.runtime.test_runtime_open import write_notebook
+from tests.sessions import notebook_session
 
 SSHD = shutil.which("sshd") or "/usr/sbin/sshd"
 SSH_KEYGEN = shutil.which("ssh-keygen") or "/usr/bin/ssh-keygen"
@@ -63,7 +64,14 @@ REMOTE_BIG = {
     # remote_host becomes KERNEL_REMOTE_HOST: the host DistributedProcessProxy starts it on.
     "resources": {"memory": "64G", "cpus": 8, "remote_host": HOSTS[1]},
 }
-NAMES = ["KERNEL_GPUS", "KERNEL_RUNTIME_TYPE", "KERNEL_MEMORY", "KERNEL_CPUS", "KERNEL_USERNAME"]
+NAMES = [
+    "KERNEL_GPUS",
+    "KERNEL_RUNTIME_TYPE",
+    "KERNEL_MEMORY",
+    "KERNEL_CPUS",
+    "KERNEL_USERNAME",
+    "KERNEL_WORKING_DIR",
+]
 
 
 @dataclass
@@ -289,7 +297,12 @@ async def test_gateway_launches_kernels_over_ssh_with_the_type(
         assert seen["env"]["KERNEL_GPUS"] == "1"
         assert seen["env"]["KERNEL_RUNTIME_TYPE"] == "gpu"
         assert seen["env"]["KERNEL_USERNAME"] == "colab-ext-test"
+        # The notebook's folder, for a pod template's workingDir (EG_MIRROR_WORKING_DIRS).
+        assert seen["env"]["KERNEL_WORKING_DIR"] == str(jp_root_dir)
         assert (await current(jp_fetch, first))["type"] == "gpu"
+        # A type whose kernelspec only the gateway has is offered (not "not installed here").
+        listing = {t["id"]: t for t in (await types(jp_fetch))["types"]}
+        assert listing["remote-big"]["available"] is True, listing["remote-big"]
 
         # Changing type: a new kernel, on the host the type names, with the type's variables.
         answer = await switch(jp_fetch, first, "remote-big")
@@ -301,6 +314,7 @@ async def test_gateway_launches_kernels_over_ssh_with_the_type(
         env = seen["env"]
         assert (env["KERNEL_GPUS"], env["KERNEL_MEMORY"], env["KERNEL_CPUS"]) == ("2", "64G", "8")
         assert env["KERNEL_RUNTIME_TYPE"] == "remote-big"
+        assert env["KERNEL_WORKING_DIR"] == str(jp_root_dir)
         sessions = json.loads((await jp_fetch("api", "sessions")).body)
         assert [s["kernel"]["id"] for s in sessions if s["id"] == session["id"]] == [second]
         # The gateway stopped the old kernel on its host.
@@ -309,6 +323,19 @@ async def test_gateway_launches_kernels_over_ssh_with_the_type(
         await jp_fetch("api", "sessions", session["id"], method="DELETE")
     for pid in pids:
         await _ended(pid)
+
+    # Reopened, a notebook saved as that type starts on its kernelspec (on its host), though the
+    # page asks for python3.
+    typed = write_notebook(
+        jp_root_dir, "typed.ipynb", {"colab_ext": {"runtime_type": "remote-big"}}
+    )
+    async with notebook_session(jp_fetch, typed) as session:
+        assert session["kernel"]["name"] == SPEC
+        seen = await remote_kernel(
+            jp_ws_fetch, session["kernel"]["id"], HOSTS[1], ssh_host, gateway_home
+        )
+        assert seen["env"]["KERNEL_RUNTIME_TYPE"] == "remote-big"
+    await _ended(seen["pid"])
     sshd_log = ssh_host.log.read_text()
     assert f"Accepted publickey for {getpass.getuser()} from 127.0.0.1" in sshd_log
     assert sshd_log.count("Starting session: command") >= 2

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tests.runtime.runtime_client import H100, proc_environ, refused, switch, types
+from tests.runtime.test_runtime_open import write_notebook
 from tests.sessions import notebook_session
 
 
@@ -24,19 +25,24 @@ def colab_config() -> dict[str, Any]:
                 "kernelspec": "cuda-py",
             },
             {"id": "ghost", "label": "Ghost", "kernelspec": "not-installed"},
+            {"id": "julia-gpu", "label": "Julia GPU", "kernelspec": "julia-gpu"},
         ]
     }
 
 
-@pytest.fixture
-def cuda_kernelspec(jp_data_dir: Path) -> str:
-    spec = jp_data_dir / "kernels" / "cuda-py"
+def write_kernelspec(data_dir: Path, name: str, display_name: str, language: str) -> str:
+    spec = data_dir / "kernels" / name
     spec.mkdir(parents=True)
     argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
     (spec / "kernel.json").write_text(
-        json.dumps({"argv": argv, "display_name": "CUDA Python", "language": "python"})
+        json.dumps({"argv": argv, "display_name": display_name, "language": language})
     )
-    return "cuda-py"
+    return name
+
+
+@pytest.fixture
+def cuda_kernelspec(jp_data_dir: Path) -> str:
+    return write_kernelspec(jp_data_dir, "cuda-py", "CUDA Python", "python")
 
 
 async def test_a_type_with_its_own_kernelspec(
@@ -68,3 +74,26 @@ async def test_a_type_with_its_own_kernelspec(
         # Kernel > Restart keeps it on its runtime.
         await jp_fetch("api", "kernels", new, "restart", method="POST", body="")
         assert proc_environ(jp_serverapp, new)["CUDA_VISIBLE_DEVICES"] == "GPU-h100"
+
+
+async def test_a_notebook_saved_as_such_a_type_starts_on_its_kernelspec(
+    jp_serverapp: Any,
+    jp_fetch: Any,
+    jp_root_dir: Path,
+    jp_data_dir: Path,
+    nvml: Any,
+    cuda_kernelspec: str,
+) -> None:
+    """Reopened, it starts on the type's kernelspec in one start, not on the kernel the page
+    asks for (`python3`) with the type's variables; a type whose kernelspec is of another
+    language than the notebook's is not forced on it."""
+    nvml(gpus=[H100])
+    write_kernelspec(jp_data_dir, "julia-gpu", "Julia GPU", "julia")
+    path = write_notebook(jp_root_dir, "typed.ipynb", {"colab_ext": {"runtime_type": "cuda-py"}})
+    async with notebook_session(jp_fetch, path) as session:
+        assert session["kernel"]["name"] == "cuda-py"
+        env = proc_environ(jp_serverapp, session["kernel"]["id"])
+        assert env["CUDA_VISIBLE_DEVICES"] == "GPU-h100"
+    other = write_notebook(jp_root_dir, "julia.ipynb", {"colab_ext": {"runtime_type": "julia-gpu"}})
+    async with notebook_session(jp_fetch, other) as session:
+        assert session["kernel"]["name"] == "python3"
