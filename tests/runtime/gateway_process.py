@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 from jupyter_server.gateway.gateway_client import GatewayClient
 
 JEG_VENV = Path(
@@ -132,3 +133,22 @@ async def kernel_env(jp_ws_fetch: Any, kernel_id: str, names: list[str]) -> dict
     """Some of the kernel's environment variables, as the kernel sees them."""
     expression = f"{{n: os.environ.get(n) for n in {names!r}}}"
     return dict(await kernel_json(jp_ws_fetch, kernel_id, expression))
+
+
+def gateway_server_config(
+    url: str, monkeypatch: pytest.MonkeyPatch, runtime_types: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """A colab-ext server's config with every kernel on the gateway at ``url``."""
+    # Enterprise Gateway refuses to start kernels for root without a user name; KERNEL_* variables
+    # of the server's environment go with every start.
+    monkeypatch.setenv("KERNEL_USERNAME", "colab-ext-test")
+    # GatewayClient is a process-wide singleton: drop the one an earlier test's server made, or
+    # this server would reuse it, without a gateway URL.
+    GatewayClient.clear_instance()
+    config: dict[str, Any] = {
+        "ServerApp": {"jpserver_extensions": {"colab_ext": True}},
+        "GatewayClient": {"url": url, "request_timeout": 60.0},
+    }
+    if runtime_types is not None:
+        config["ColabExt"] = {"runtime_types": runtime_types}
+    return config

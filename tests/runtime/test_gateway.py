@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jupyter_server.gateway.gateway_client import GatewayClient
 
-from tests.runtime.gateway_process import JEG, kernel_env, running_gateway
+from tests.runtime.gateway_process import JEG, gateway_server_config, kernel_env, running_gateway
 from tests.runtime.runtime_client import current, switch, types
 from tests.runtime.test_runtime_open import write_notebook
+from tests.sessions import notebook_session
 
 pytestmark = pytest.mark.skipif(
     not JEG.exists() and not os.environ.get("CI"),
@@ -44,17 +44,7 @@ def gateway(tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def jp_server_config(gateway: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    # Enterprise Gateway refuses to start kernels for root without a user name; KERNEL_* variables
-    # of the server's environment go with every start.
-    monkeypatch.setenv("KERNEL_USERNAME", "colab-ext-test")
-    # GatewayClient is a process-wide singleton: drop the one an earlier test's server made,
-    # or this server would reuse it, without a gateway URL.
-    GatewayClient.clear_instance()
-    return {
-        "ServerApp": {"jpserver_extensions": {"colab_ext": True}},
-        "GatewayClient": {"url": gateway, "request_timeout": 60.0},
-        "ColabExt": {"runtime_types": [BIG]},
-    }
+    return gateway_server_config(gateway, monkeypatch, [BIG])
 
 
 NAMES = ["KERNEL_GPUS", "KERNEL_RUNTIME_TYPE", "KERNEL_MEMORY", "KERNEL_CPUS", "KERNEL_USERNAME"]
@@ -69,15 +59,8 @@ async def test_gateway_kernels_get_the_type_resources(
 
     # A notebook asking for a GPU starts on the gateway with the GPU type's variables.
     path = write_notebook(jp_root_dir, "cluster.ipynb", {"accelerator": "GPU"})
-    response = await jp_fetch(
-        "api",
-        "sessions",
-        method="POST",
-        body=json.dumps({"path": path, "type": "notebook", "kernel": {"name": "python3"}}),
-    )
-    session = json.loads(response.body)
-    first = session["kernel"]["id"]
-    try:
+    async with notebook_session(jp_fetch, path) as session:
+        first = session["kernel"]["id"]
         env = await kernel_env(jp_ws_fetch, first, NAMES)
         assert env["KERNEL_GPUS"] == "1"
         assert env["KERNEL_RUNTIME_TYPE"] == "gpu"
@@ -116,5 +99,3 @@ async def test_gateway_kernels_get_the_type_resources(
         )
         assert lifetime["kernels_remote"] is True
         assert lifetime["idle_timeout_s"] is None and lifetime["idle_shutdown_in_s"] is None
-    finally:
-        await jp_fetch("api", "sessions", session["id"], method="DELETE")

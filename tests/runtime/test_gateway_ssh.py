@@ -29,9 +29,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jupyter_server.gateway.gateway_client import GatewayClient
 
-from tests.runtime.gateway_process import JEG, JEG_VENV, free_port, kernel_json, running_gateway
+from tests.runtime.gateway_process import (
+    JEG,
+    JEG_VENV,
+    free_port,
+    gateway_server_config,
+    kernel_json,
+    running_gateway,
+)
 from tests.runtime.runtime_client import current, switch, types
 from tests.runtime.test_runtime_open import write_notebook
 from tests.sessions import notebook_session
@@ -234,14 +240,7 @@ def kernelspec(python: str) -> dict[str, Any]:
 
 @pytest.fixture
 def jp_server_config(gateway: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    # As in test_gateway.py: a user name for the gateway, and no GatewayClient left from before.
-    monkeypatch.setenv("KERNEL_USERNAME", "colab-ext-test")
-    GatewayClient.clear_instance()
-    return {
-        "ServerApp": {"jpserver_extensions": {"colab_ext": True}},
-        "GatewayClient": {"url": gateway, "request_timeout": 60.0},
-        "ColabExt": {"runtime_types": [REMOTE_BIG]},
-    }
+    return gateway_server_config(gateway, monkeypatch, [REMOTE_BIG])
 
 
 async def remote_kernel(
@@ -282,16 +281,9 @@ async def test_gateway_launches_kernels_over_ssh_with_the_type(
     # A notebook asking for a GPU: its kernel starts on the first host with the GPU type's
     # variables.
     path = write_notebook(jp_root_dir, "remote.ipynb", {"accelerator": "GPU"})
-    response = await jp_fetch(
-        "api",
-        "sessions",
-        method="POST",
-        body=json.dumps({"path": path, "type": "notebook", "kernel": {"name": SPEC}}),
-    )
-    session = json.loads(response.body)
-    first = session["kernel"]["id"]
     pids = []
-    try:
+    async with notebook_session(jp_fetch, path, kernel_name=SPEC) as session:
+        first = session["kernel"]["id"]
         seen = await remote_kernel(jp_ws_fetch, first, HOSTS[0], ssh_host, gateway_home)
         pids.append(seen["pid"])
         assert seen["env"]["KERNEL_GPUS"] == "1"
@@ -319,8 +311,6 @@ async def test_gateway_launches_kernels_over_ssh_with_the_type(
         assert [s["kernel"]["id"] for s in sessions if s["id"] == session["id"]] == [second]
         # The gateway stopped the old kernel on its host.
         await _ended(pids[0])
-    finally:
-        await jp_fetch("api", "sessions", session["id"], method="DELETE")
     for pid in pids:
         await _ended(pid)
 

@@ -16,7 +16,6 @@ import uuid
 from typing import Any
 
 import pytest
-from jupyter_server.gateway.gateway_client import GatewayClient
 from jupyter_server.services.kernels.connection.base import (
     deserialize_msg_from_ws_v1,
     serialize_msg_to_ws_v1,
@@ -28,6 +27,7 @@ from colab_ext.runtime.gateway_websocket import (
     GatewayKernelWebsocket,
     use_for_gateway_kernels,
 )
+from tests.runtime.gateway_process import gateway_server_config
 from tests.runtime.test_gateway import JEG, gateway  # noqa: F401 (the gateway fixture)
 
 V1 = "v1.kernel.websocket.jupyter.org"
@@ -41,12 +41,7 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture
 def jp_server_config(gateway: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:  # noqa: F811
-    monkeypatch.setenv("KERNEL_USERNAME", "colab-ext-test")
-    GatewayClient.clear_instance()
-    return {
-        "ServerApp": {"jpserver_extensions": {"colab_ext": True}},
-        "GatewayClient": {"url": gateway, "request_timeout": 60.0},
-    }
+    return gateway_server_config(gateway, monkeypatch)
 
 
 def kernel_info_request(session: str) -> dict[str, Any]:

@@ -13,9 +13,9 @@ import os
 from typing import Any
 
 import pytest
-from jupyter_server.gateway.gateway_client import GatewayClient
 from tornado.httpclient import HTTPClientError
 
+from tests.runtime.gateway_process import gateway_server_config
 from tests.runtime.test_gateway import JEG, gateway  # noqa: F401 (the gateway fixture)
 from tests.sessions import notebook_session
 
@@ -31,13 +31,7 @@ INSTEAD = "Use the kernel's own shell access instead"
 
 @pytest.fixture
 def jp_server_config(gateway: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:  # noqa: F811
-    # Enterprise Gateway refuses to start kernels for root without a user name.
-    monkeypatch.setenv("KERNEL_USERNAME", "colab-ext-test")
-    GatewayClient.clear_instance()  # a process-wide singleton an earlier server may have made
-    return {
-        "ServerApp": {"jpserver_extensions": {"colab_ext": True}},
-        "GatewayClient": {"url": gateway, "request_timeout": 60.0},
-    }
+    return gateway_server_config(gateway, monkeypatch)
 
 
 async def test_a_gateway_kernel_gets_no_shell_and_the_reason(
