@@ -8,6 +8,8 @@
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import type { APIRequestContext, TestInfo } from '@playwright/test';
 
+import { EMPTY_PYTHON_NOTEBOOK } from '../tests/support/sessions';
+
 /** How long a kernel may take to answer through the gateway: far below the 42 s stall. */
 const KERNEL_READY_MS = 15000;
 
@@ -36,20 +38,7 @@ const WITH_COLAB_EXT = process.env.COLAB_EXT_UI_GATEWAY_WITHOUT !== '1';
 const NOTEBOOK = {
   type: 'notebook',
   format: 'json',
-  content: {
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3' } },
-    cells: [
-      {
-        cell_type: 'code',
-        metadata: {},
-        execution_count: null,
-        outputs: [],
-        source: ''
-      }
-    ]
-  }
+  content: EMPTY_PYTHON_NOTEBOOK
 };
 
 /** The active notebook's kernel status, as its toolbar shows it. */

@@ -1,6 +1,24 @@
 import { expect, IJupyterLabPageFixture } from '@jupyterlab/galata';
 import type { APIRequestContext } from '@playwright/test';
 
+/** An empty Python notebook: one empty code cell. */
+export const EMPTY_PYTHON_NOTEBOOK = {
+  nbformat: 4,
+  nbformat_minor: 5,
+  metadata: {
+    kernelspec: { name: 'python3', display_name: 'Python 3 (ipykernel)' }
+  },
+  cells: [
+    {
+      cell_type: 'code',
+      metadata: {},
+      execution_count: null,
+      outputs: [],
+      source: ''
+    }
+  ]
+};
+
 /**
  * Create an empty Python notebook under its own name and open it.
  *
@@ -13,24 +31,8 @@ export async function openNewNotebook(
   tmpPath: string,
   name: string
 ): Promise<void> {
-  const notebook = {
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: {
-      kernelspec: { name: 'python3', display_name: 'Python 3 (ipykernel)' }
-    },
-    cells: [
-      {
-        cell_type: 'code',
-        metadata: {},
-        execution_count: null,
-        outputs: [],
-        source: ''
-      }
-    ]
-  };
   await page.contents.uploadContent(
-    JSON.stringify(notebook),
+    JSON.stringify(EMPTY_PYTHON_NOTEBOOK),
     'text',
     `${tmpPath}/${name}`
   );
