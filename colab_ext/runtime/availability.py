@@ -30,10 +30,15 @@ def gpu_json(device: GpuDevice) -> dict[str, Any]:
     }
 
 
-def kernelspec_field(spec: Any, kernel_name: str, field: str) -> Any:
-    """A field of what a spec manager's ``get_kernel_spec`` answered: a ``KernelSpec`` here; on
-    a gateway, the JSON model (``{"name", "spec": {...}}``), or with Enterprise Gateway 3.3 the
-    whole listing (``{"default", "kernelspecs": {name: model}}``), seen on this machine."""
+async def kernelspec_field(kernel_spec_manager: Any, kernel_name: str, field: str) -> Any:
+    """A field of a kernelspec (``language``, ``display_name``), None when there is no such
+    kernelspec. The spec manager answers a ``KernelSpec`` here; on a gateway, a coroutine of the
+    JSON model (``{"name", "spec": {...}}``), or with Enterprise Gateway 3.3 the whole listing
+    (``{"default", "kernelspecs": {name: model}}``), seen on this machine."""
+    try:
+        spec = await ensure_async(kernel_spec_manager.get_kernel_spec(kernel_name))
+    except Exception:  # not installed, removed since, or the gateway did not answer
+        return None
     if not isinstance(spec, dict):
         return getattr(spec, field, None)
     if "kernelspecs" in spec:
@@ -108,11 +113,7 @@ class RuntimeAvailability:
 
     async def language_of(self, kernel_name: str) -> str | None:
         """The language of a kernelspec (the gateway's when kernels run on one), None if unknown."""
-        try:
-            spec = await ensure_async(self.kernel_spec_manager.get_kernel_spec(kernel_name))
-        except Exception:
-            return None
-        language = kernelspec_field(spec, kernel_name, "language")
+        language = await kernelspec_field(self.kernel_spec_manager, kernel_name, "language")
         return str(language) if language else None
 
     async def kernelspecs(self) -> set[str] | None:

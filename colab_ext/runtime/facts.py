@@ -10,7 +10,6 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 import psutil
-from jupyter_core.utils import ensure_async
 
 from ..core.nvml import probe_gpus_within
 from .availability import kernelspec_field
@@ -95,8 +94,6 @@ class RuntimeFacts:
         ]
 
     async def _display_name(self, kernel_name: str) -> str:
-        try:
-            spec = await ensure_async(self.kernel_spec_manager.get_kernel_spec(kernel_name))
-        except Exception:  # a kernelspec removed after its kernel started
-            return kernel_name
-        return str(kernelspec_field(spec, kernel_name, "display_name") or kernel_name)
+        # A kernelspec removed after its kernel started has none: its name then.
+        name = await kernelspec_field(self.kernel_spec_manager, kernel_name, "display_name")
+        return str(name or kernel_name)
