@@ -73,8 +73,8 @@ class SessionStartHook:
                 return await self._start_remote(original_start, args, kwargs, path, runtime_type)
             async with self.switcher.placement_lock:
                 runtime_type, self._starting[path] = await self._overlay(notebook, session_type)
-                args, kwargs = await self._on_kernelspec(signature, runtime_type, args, kwargs)
                 try:
+                    args, kwargs = await self._on_kernelspec(signature, runtime_type, args, kwargs)
                     return str(await original_start(*args, **kwargs))
                 finally:
                     self._starting.pop(path, None)
